@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,7 +106,7 @@ func (r *run) finish(name string, err error) int {
 // addSecrets masks values on the platform and redacts them from everything written.
 func (r *run) addSecrets(values ...string) {
 	for _, v := range values {
-		if strings.TrimSpace(v) == "" {
+		if strings.TrimSpace(v) == "" || slices.Contains(r.secrets.Values(), v) {
 			continue
 		}
 		r.out.Mask(v)
