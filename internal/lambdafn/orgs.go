@@ -1,0 +1,103 @@
+package lambdafn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/salesforce"
+)
+
+// errNoCredentials marks a request with neither a session id nor a usable credentialRef.
+var errNoCredentials = errors.New("no org credentials")
+
+// orgClient returns a client for the request's org, reusing one across invocations so a
+// refreshed token is not requested again on every tick.
+func (h *Handler) orgClient(ctx context.Context, req monitor.Request) (*salesforce.Client, error) {
+	key := clientKey(req)
+	h.mu.Lock()
+	if c, ok := h.clients[key]; ok {
+		h.mu.Unlock()
+		return c, nil
+	}
+	h.mu.Unlock()
+
+	auth, err := h.authenticator(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	client, err := salesforce.New(salesforce.Config{HTTPClient: h.HTTPClient,
+		Policy: h.Config.Rules.Hosts, APIVersion: req.APIVersion, Logger: h.Log,
+		Backoff: noRetries}, auth)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoCredentials, err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.clients == nil {
+		h.clients = map[string]*salesforce.Client{}
+	}
+	h.clients[key] = client
+	return client, nil
+}
+
+// noRetries: the queue's next tick is the Lambda's retry.
+var noRetries = []time.Duration{}
+
+func clientKey(req monitor.Request) string {
+	if req.CredentialRef != "" {
+		return "ref\x00" + req.CredentialRef + "\x00" + req.OrgURL
+	}
+	return "session\x00" + req.OrgURL + "\x00" + req.SessionID
+}
+
+func (h *Handler) forgetClient(req monitor.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.clients, clientKey(req))
+	if req.CredentialRef != "" {
+		h.Secrets.Forget(h.Config.OrgCredentialsPref + req.CredentialRef)
+	}
+}
+
+// authenticator picks the credential: the named secret when credentialRef is set and the
+// Lambda has a prefix for org secrets, else the request's session id.
+func (h *Handler) authenticator(ctx context.Context, req monitor.Request) (
+	salesforce.Authenticator, error) {
+	orgURL, err := h.Config.Rules.Hosts.OrgURL(req.OrgURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoCredentials, err)
+	}
+	if req.CredentialRef != "" && h.Config.OrgCredentialsPref != "" {
+		value, err := h.Secrets.Get(ctx, h.Config.OrgCredentialsPref+req.CredentialRef)
+		if err != nil {
+			return nil, err
+		}
+		auth, err := salesforce.ParseCredentialSecret(value, h.Config.Rules.Hosts)
+		if err != nil {
+			return nil, err
+		}
+		return withOrgURL(auth, orgURL), nil
+	}
+	if req.SessionID == "" {
+		return nil, fmt.Errorf("%w: the request has no SFDCsessionId, and credentialRef %q "+
+			"needs ORG_CREDENTIALS_SECRET_PREFIX", errNoCredentials, req.CredentialRef)
+	}
+	return salesforce.TokenAuth{OrgURL: orgURL, AccessToken: req.SessionID}, nil
+}
+
+// withOrgURL pins a secret's login to the request's org.
+func withOrgURL(auth salesforce.Authenticator, orgURL *url.URL) salesforce.Authenticator {
+	switch a := auth.(type) {
+	case salesforce.RefreshAuth:
+		a.OrgURL = orgURL
+		return a
+	case salesforce.JWTAuth:
+		a.OrgURL = orgURL
+		return a
+	}
+	return auth
+}
