@@ -19,7 +19,7 @@ COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath \
-    -ldflags "-s -w -X github.com/sf-async-deploy/sf-async-deploy/internal/cli.Version=${VERSION}" \
+    -ldflags "-s -w -X github.com/sf-async-deploy/sf-async-deploy/internal/buildinfo.Version=${VERSION}" \
     -o /out/sf-async-deploy ./cmd/sf-async-deploy
 
 # Alpine rather than scratch or distroless: GitLab jobs need a shell in the image. No USER and

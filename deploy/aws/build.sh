@@ -30,11 +30,9 @@ mkdir -p "$out"
 rm -f "$out/bootstrap" "$zipfile"
 
 # lambda.norpc drops the legacy Go RPC runtime, which provided.al2023 never uses.
-# Known shortcoming: -X sets internal/cli.Version, and cmd/lambda does not link internal/cli
-# today, so the linker ignores it and the binary carries no version until the Lambda reads
-# its version from a package it links.
+# -X stamps internal/buildinfo.Version, which the Lambda logs when it starts.
 CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" go build -trimpath -tags lambda.norpc \
-  -ldflags "-s -w -X github.com/sf-async-deploy/sf-async-deploy/internal/cli.Version=$VERSION" \
+  -ldflags "-s -w -X github.com/sf-async-deploy/sf-async-deploy/internal/buildinfo.Version=$VERSION" \
   -o "$out/bootstrap" ./cmd/lambda
 
 # The runtime runs the file named bootstrap at the archive's root; both tools keep its

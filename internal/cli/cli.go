@@ -13,12 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sf-async-deploy/sf-async-deploy/internal/buildinfo"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/ci"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/redact"
 )
-
-// Version is the program's version, set at build time with -ldflags -X.
-var Version = "dev"
 
 // Env is everything the command takes from the process: tests pass fakes.
 type Env struct {
@@ -145,6 +143,6 @@ func printCommands(w io.Writer) {
 }
 
 func runVersion(_ context.Context, r *run, _ *options) error {
-	r.out.Printf("sf-async-deploy %s", Version)
+	r.out.Printf("sf-async-deploy %s", buildinfo.Version)
 	return nil
 }

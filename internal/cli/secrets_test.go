@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sf-async-deploy/sf-async-deploy/internal/buildinfo"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/fakeorg"
 )
 
@@ -73,7 +74,7 @@ func TestVersionAndHelp(t *testing.T) {
 	inv := newInvocation(t, startOrg(t, fakeorg.Options{}))
 	inv.run("version")
 	inv.want(ExitOK)
-	if !strings.Contains(inv.stdout.String(), "sf-async-deploy "+Version) {
+	if !strings.Contains(inv.stdout.String(), "sf-async-deploy "+buildinfo.Version) {
 		t.Errorf("version = %q", inv.stdout.String())
 	}
 	inv.run("deploy", "--help")

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/awsbus"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/buildinfo"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/dispatch"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/dispatch/github"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/dispatch/gitlab"
@@ -30,6 +31,8 @@ func New(ctx context.Context, getenv func(string) string, logs io.Writer) (*Hand
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	log.Info("sf-async-deploy lambda starting", "version", buildinfo.Version,
+		"event_bus", cfg.EventBus, "repositories", strings.Join(cfg.Rules.Repositories, ","))
 	hc := &http.Client{Timeout: 20 * time.Second}
 	return &Handler{
 		Config:     cfg,

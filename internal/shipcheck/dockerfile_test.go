@@ -266,8 +266,8 @@ func TestDockerfileGoBuild(t *testing.T) {
 		t.Error("Dockerfile: go build needs -trimpath")
 	}
 	ldflags := flagValue(b.args, "-ldflags")
-	if !strings.Contains(ldflags, "-X "+module+"/internal/cli.Version="+version) {
-		t.Errorf("Dockerfile: -ldflags %q does not set internal/cli.Version from VERSION",
+	if !strings.Contains(ldflags, "-X "+module+"/internal/buildinfo.Version="+version) {
+		t.Errorf("Dockerfile: -ldflags %q does not set internal/buildinfo.Version from VERSION",
 			ldflags)
 	}
 	if b.args[len(b.args)-1] != "./cmd/sf-async-deploy" {
