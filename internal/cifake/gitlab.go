@@ -27,6 +27,8 @@ type Play struct {
 // GitLab answers the pipeline jobs, job and play endpoints for one pipeline.
 type GitLab struct {
 	srv *httptest.Server
+	// ProjectPath is the project's path in job web URLs; empty means acme/app.
+	ProjectPath string
 	// OnPlay, when set, runs after a play is accepted (outside the request); its return
 	// value becomes the job's final status (success or failed).
 	OnPlay func(Play) string
@@ -162,7 +164,14 @@ func (g *GitLab) render(j Job) map[string]any {
 	return map[string]any{"id": j.ID, "name": j.Name, "stage": j.Stage, "status": j.Status,
 		"ref": "main", "tag": false, "allow_failure": true,
 		"created_at": time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC).Format(time.RFC3339),
-		"web_url":    fmt.Sprintf("https://gitlab.example.com/acme/app/-/jobs/%d", j.ID),
+		"web_url":    fmt.Sprintf("https://gitlab.example.com/%s/-/jobs/%d", g.path(), j.ID),
 		"pipeline": map[string]any{"id": g.pipeline, "project_id": 7, "ref": "main",
 			"status": "running"}}
+}
+
+func (g *GitLab) path() string {
+	if g.ProjectPath == "" {
+		return "acme/app"
+	}
+	return g.ProjectPath
 }

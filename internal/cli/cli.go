@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"finish":  finishCommand(),
 		"status":  statusCommand(),
 		"cancel":  cancelCommand(),
+		"demo":    demoCommand(),
 		"version": {summary: "print the version", run: runVersion},
 	}
 }
@@ -136,7 +137,7 @@ func logLevel(env Env) slog.Level {
 func printCommands(w io.Writer) {
 	fmt.Fprintln(w, "usage: sf-async-deploy <command> [options]")
 	fmt.Fprintln(w, "\ncommands:")
-	for _, name := range []string{"deploy", "finish", "status", "cancel", "version"} {
+	for _, name := range []string{"deploy", "finish", "status", "cancel", "demo", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands()[name].summary)
 	}
 	fmt.Fprintln(w, "\nrun sf-async-deploy <command> --help for its options")

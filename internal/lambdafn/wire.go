@@ -40,7 +40,7 @@ func New(ctx context.Context, getenv func(string) string, logs io.Writer) (*Hand
 		Queue:      awsbus.NewQueue(awsCfg),
 		Secrets:    awsbus.NewSecrets(awsCfg),
 		HTTPClient: hc,
-		Ticker:     monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick},
+		Ticker:     DefaultTicker(cfg),
 		Triggers:   NewTriggers(cfg, hc),
 		Log:        log,
 	}, nil
@@ -97,4 +97,9 @@ func NewLogger(getenv func(string) string, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// DefaultTicker is the tick policy the Lambda uses unless configured otherwise.
+func DefaultTicker(cfg Config) monitor.Ticker {
+	return monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick}
 }
