@@ -2,13 +2,13 @@ package lambdae2e
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/awsfake"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/cifake"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/e2e/rie"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/fakeorg"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 )
@@ -24,12 +24,12 @@ type stack struct {
 	aws    *awsfake.Server
 	github *cifake.GitHub
 	gitlab *cifake.GitLab
-	rie    *emulator
+	rie    *rie.Emulator
 }
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	rie := findRIE(t)
+	emulator := rie.Find(t)
 	s := &stack{org: fakeorg.New(fakeorg.Options{}), aws: awsfake.New(),
 		github: cifake.NewGitHub(),
 		gitlab: cifake.NewGitLab("7", 99, []cifake.Job{
@@ -39,7 +39,7 @@ func newStack(t *testing.T) *stack {
 	t.Cleanup(func() { s.org.Close(); s.aws.Close(); s.github.Close(); s.gitlab.Close() })
 	s.aws.SetSecret("gh-token", githubToken)
 	s.aws.SetSecret("gl-token", gitlabToken)
-	s.rie = startEmulator(t, rie, buildBootstrap(t), map[string]string{
+	s.rie = rie.Start(t, emulator, rie.BuildBootstrap(t), map[string]string{
 		"EVENT_BUS_NAME": "sf-async-deploy", "ALLOWED_ORG_HOSTS": "127.0.0.1",
 		"ALLOWED_REPOSITORIES": "acme/*", "GITHUB_API_URL": s.github.URL(),
 		"GITLAB_URL": s.gitlab.URL(), "GITHUB_TOKEN_SECRET": "gh-token",
@@ -66,39 +66,13 @@ func (s *stack) request(id, ci string) monitor.Request {
 	return r
 }
 
-func fixture(t *testing.T, name string, replace ...string) string {
+func sqsEvent(t *testing.T, id string, receive string, req any) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	body, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.NewReplacer(replace...).Replace(string(b))
-}
-
-func sqsEvent(t *testing.T, id string, receive string, req any) string {
-	t.Helper()
-	body, _ := json.Marshal(req)
-	quoted, _ := json.Marshal(string(body))
-	return fixture(t, "sqs-event.json", "MESSAGE_ID", id, "RECEIPT_HANDLE", id,
-		"RECEIVE_COUNT", receive, "BODY", string(quoted))
-}
-
-// batchFailures decodes the function's SQSEventResponse.
-func batchFailures(t *testing.T, answer string) []string {
-	t.Helper()
-	var resp struct {
-		BatchItemFailures []struct {
-			ItemIdentifier string `json:"itemIdentifier"`
-		} `json:"batchItemFailures"`
-	}
-	if err := json.Unmarshal([]byte(answer), &resp); err != nil {
-		t.Fatalf("answer %q: %v", answer, err)
-	}
-	var ids []string
-	for _, f := range resp.BatchItemFailures {
-		ids = append(ids, f.ItemIdentifier)
-	}
-	return ids
+	return rie.SQSEvent(id, receive, string(body))
 }
 
 func TestBootstrapMonitorsAndDispatchesGitHub(t *testing.T) {
@@ -106,9 +80,9 @@ func TestBootstrapMonitorsAndDispatchesGitHub(t *testing.T) {
 	id := s.org.CreateDeployment(fakeorg.DeployOptions{SinglePackage: true, TestLevel: "RunLocalTests"})
 	req := s.request(id, monitor.CIGitHub)
 
-	answer := s.rie.invoke(t, sqsEvent(t, "msg-1", "1", req))
-	if got := batchFailures(t, answer); len(got) != 1 || got[0] != "msg-1" {
-		t.Fatalf("pending: batchItemFailures %v, want [msg-1]\n%s", got, s.rie.logs.String())
+	answer := s.rie.Invoke(t, sqsEvent(t, "msg-1", "1", req))
+	if got := rie.BatchFailures(t, answer); len(got) != 1 || got[0] != "msg-1" {
+		t.Fatalf("pending: batchItemFailures %v, want [msg-1]\n%s", got, s.rie.Logs.String())
 	}
 	vis := s.aws.Calls("AmazonSQS.ChangeMessageVisibility")
 	if len(vis) != 1 || vis[0].Body["VisibilityTimeout"] != float64(60) {
@@ -121,8 +95,8 @@ func TestBootstrapMonitorsAndDispatchesGitHub(t *testing.T) {
 	if err := s.org.Complete(id); err != nil {
 		t.Fatal(err)
 	}
-	answer = s.rie.invoke(t, sqsEvent(t, "msg-1", "2", req))
-	if got := batchFailures(t, answer); len(got) != 0 {
+	answer = s.rie.Invoke(t, sqsEvent(t, "msg-1", "2", req))
+	if got := rie.BatchFailures(t, answer); len(got) != 0 {
 		t.Fatalf("finished: batchItemFailures %v, want none", got)
 	}
 	puts := s.aws.Calls("AWSEvents.PutEvents")
@@ -133,16 +107,15 @@ func TestBootstrapMonitorsAndDispatchesGitHub(t *testing.T) {
 	if entry["DetailType"] != monitor.DetailTypeFinished {
 		t.Fatalf("finished: detail type %v", entry["DetailType"])
 	}
-	finishEvent := fixture(t, "eventbridge-event.json", "EVENT_ID", "evt-1",
-		"DETAIL", entry["Detail"].(string))
+	finishEvent := rie.FinishEvent("evt-1", entry["Detail"].(string))
 	for range 2 {
-		if answer := s.rie.invoke(t, finishEvent); strings.Contains(answer, "errorMessage") {
-			t.Fatalf("dispatch failed: %s\n%s", answer, s.rie.logs.String())
+		if answer := s.rie.Invoke(t, finishEvent); strings.Contains(answer, "errorMessage") {
+			t.Fatalf("dispatch failed: %s\n%s", answer, s.rie.Logs.String())
 		}
 	}
 	d := s.github.Dispatches()
 	if len(d) != 1 {
-		t.Fatalf("%d dispatches for two deliveries, want 1\n%s", len(d), s.rie.logs.String())
+		t.Fatalf("%d dispatches for two deliveries, want 1\n%s", len(d), s.rie.Logs.String())
 	}
 	if d[0].Repo != "acme/app" || d[0].Workflow != monitor.DefaultFinishWorkflow ||
 		d[0].Ref != "main" || d[0].Inputs["deployment-id"] != id ||
@@ -158,16 +131,16 @@ func TestBootstrapPlaysTheGitLabJobOnce(t *testing.T) {
 	f := monitor.Finished{Request: s.request(id, monitor.CIGitLab).WithoutSecrets(),
 		Status: "Succeeded", Success: true}
 	detail, _ := json.Marshal(f)
-	event := fixture(t, "eventbridge-event.json", "EVENT_ID", "evt-2", "DETAIL", string(detail))
+	event := rie.FinishEvent("evt-2", string(detail))
 	for range 2 {
-		if answer := s.rie.invoke(t, event); strings.Contains(answer, "errorMessage") {
-			t.Fatalf("play failed: %s\n%s", answer, s.rie.logs.String())
+		if answer := s.rie.Invoke(t, event); strings.Contains(answer, "errorMessage") {
+			t.Fatalf("play failed: %s\n%s", answer, s.rie.Logs.String())
 		}
 		s.gitlab.Wait()
 	}
 	plays := s.gitlab.Plays()
 	if len(plays) != 1 || plays[0].JobID != 502 || plays[0].Token != gitlabToken {
-		t.Fatalf("plays = %+v, want one of job 502\n%s", plays, s.rie.logs.String())
+		t.Fatalf("plays = %+v, want one of job 502\n%s", plays, s.rie.Logs.String())
 	}
 	s.assertNoSecrets(t)
 }
@@ -180,15 +153,14 @@ func TestBootstrapMakesNoCallForForgedRequests(t *testing.T) {
 	repo := s.request(id, monitor.CIGitHub)
 	repo.RepoPath = "mallory/app"
 	for i, req := range []monitor.Request{host, repo} {
-		answer := s.rie.invoke(t, sqsEvent(t, "forged", "1", req))
-		if got := batchFailures(t, answer); len(got) != 0 {
+		answer := s.rie.Invoke(t, sqsEvent(t, "forged", "1", req))
+		if got := rie.BatchFailures(t, answer); len(got) != 0 {
 			t.Errorf("case %d: forged message kept: %v", i, got)
 		}
 	}
 	f := monitor.Finished{Request: repo.WithoutSecrets(), Status: "Succeeded"}
 	detail, _ := json.Marshal(f)
-	s.rie.invoke(t, fixture(t, "eventbridge-event.json", "EVENT_ID", "evt-3", "DETAIL",
-		string(detail)))
+	s.rie.Invoke(t, rie.FinishEvent("evt-3", string(detail)))
 	if calls := s.aws.Calls(""); len(calls) != 0 {
 		t.Errorf("AWS calls for forged requests: %v", calls)
 	}
@@ -198,8 +170,8 @@ func TestBootstrapMakesNoCallForForgedRequests(t *testing.T) {
 	if n := len(s.github.Dispatches()); n != 0 {
 		t.Errorf("%d dispatches for a forged event", n)
 	}
-	if !strings.Contains(s.rie.logs.String(), "not in ALLOWED_REPOSITORIES") {
-		t.Errorf("no log line for the forged repository:\n%s", s.rie.logs.String())
+	if !strings.Contains(s.rie.Logs.String(), "not in ALLOWED_REPOSITORIES") {
+		t.Errorf("no log line for the forged repository:\n%s", s.rie.Logs.String())
 	}
 	s.assertNoSecrets(t)
 }
@@ -207,7 +179,7 @@ func TestBootstrapMakesNoCallForForgedRequests(t *testing.T) {
 // assertNoSecrets scans every line the function logged.
 func (s *stack) assertNoSecrets(t *testing.T) {
 	t.Helper()
-	logs := s.rie.logs.String()
+	logs := s.rie.Logs.String()
 	for _, secret := range []string{s.org.AccessToken(), githubToken, gitlabToken,
 		"emulatorsecretkey"} {
 		if strings.Contains(logs, secret) {

@@ -1,4 +1,6 @@
-package lambdae2e
+// Package rie runs the built Lambda bootstrap under the AWS Lambda runtime interface
+// emulator, for the end-to-end tests.
+package rie
 
 import (
 	"bytes"
@@ -15,15 +17,14 @@ import (
 	"time"
 )
 
-// emulator is the runtime interface emulator running the built bootstrap.
-type emulator struct {
+// Emulator is the runtime interface emulator running a bootstrap.
+type Emulator struct {
 	url  string
-	cmd  *exec.Cmd
-	logs *lockedBuffer
+	Logs *LockedBuffer
 }
 
-// findRIE returns the emulator's path, or skips (fails when tools are required).
-func findRIE(t *testing.T) string {
+// Find returns the emulator's path, or skips the test (fails when tools are required).
+func Find(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("AWS_LAMBDA_RIE"); p != "" {
 		return p
@@ -31,10 +32,8 @@ func findRIE(t *testing.T) string {
 	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
 		return p
 	}
-	if root := repoRoot(t); root != "" {
-		if p := filepath.Join(root, "bin", "tools", "aws-lambda-rie"); fileExists(p) {
-			return p
-		}
+	if p := filepath.Join(RepoRoot(t), "bin", "tools", "aws-lambda-rie"); exists(p) {
+		return p
 	}
 	msg := "aws-lambda-rie not found: ./scripts/test installs it into bin/tools"
 	if os.Getenv("SF_ASYNC_DEPLOY_REQUIRE_TOOLS") == "1" {
@@ -44,36 +43,51 @@ func findRIE(t *testing.T) string {
 	return ""
 }
 
-func fileExists(p string) bool {
+func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
 
-// repoRoot is the module root, two folders above this package.
-func repoRoot(t *testing.T) string {
+// RepoRoot is the module root, found upwards from the test's folder.
+func RepoRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil || !fileExists(filepath.Join(root, "go.mod")) {
-		t.Fatalf("module root not found from %s", root)
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return root
+	for !exists(filepath.Join(dir, "go.mod")) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("module root not found")
+		}
+		dir = parent
+	}
+	return dir
 }
 
-// buildBootstrap builds cmd/lambda as the Lambda packaging does.
-func buildBootstrap(t *testing.T) string {
+// Build builds a package of this module for linux with CGO off, as the release does.
+func Build(t testing.TB, pkg, out string, tags ...string) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "bootstrap")
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", out,
-		"./cmd/lambda")
-	cmd.Dir = repoRoot(t)
+	args := []string{"build", "-trimpath", "-o", out}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
+	cmd.Dir = RepoRoot(t)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build bootstrap: %v\n%s", err, b)
+		t.Fatalf("build %s: %v\n%s", pkg, err, b)
 	}
 	return out
 }
 
-func freeAddr(t *testing.T) string {
+// BuildBootstrap builds cmd/lambda as the Lambda packaging does.
+func BuildBootstrap(t testing.TB) string {
+	t.Helper()
+	return Build(t, "./cmd/lambda", filepath.Join(t.TempDir(), "bootstrap"), "lambda.norpc")
+}
+
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -83,8 +97,8 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// startEmulator runs bootstrap under the emulator with env and waits until it answers.
-func startEmulator(t *testing.T, rie, bootstrap string, env map[string]string) *emulator {
+// Start runs bootstrap under the emulator with only env (and PATH) and waits until it listens.
+func Start(t testing.TB, rie, bootstrap string, env map[string]string) *Emulator {
 	t.Helper()
 	addr, apiAddr := freeAddr(t), freeAddr(t)
 	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr,
@@ -93,7 +107,7 @@ func startEmulator(t *testing.T, rie, bootstrap string, env map[string]string) *
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	logs := &lockedBuffer{}
+	logs := &LockedBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start emulator: %v", err)
@@ -102,8 +116,8 @@ func startEmulator(t *testing.T, rie, bootstrap string, env map[string]string) *
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	e := &emulator{url: "http://" + addr + "/2015-03-31/functions/function/invocations",
-		cmd: cmd, logs: logs}
+	e := &Emulator{url: "http://" + addr + "/2015-03-31/functions/function/invocations",
+		Logs: logs}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
@@ -116,8 +130,8 @@ func startEmulator(t *testing.T, rie, bootstrap string, env map[string]string) *
 	return nil
 }
 
-// invoke posts one event and returns the function's answer body.
-func (e *emulator) invoke(t *testing.T, event string) string {
+// Invoke posts one event and returns the function's answer body.
+func (e *Emulator) Invoke(t testing.TB, event string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -127,7 +141,7 @@ func (e *emulator) invoke(t *testing.T, event string) string {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("invoke: %v\nlogs:\n%s", err, e.logs.String())
+		t.Fatalf("invoke: %v\nlogs:\n%s", err, e.Logs.String())
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
@@ -137,19 +151,21 @@ func (e *emulator) invoke(t *testing.T, event string) string {
 	return string(body)
 }
 
-// lockedBuffer collects the emulator's output from its goroutines.
-type lockedBuffer struct {
+// LockedBuffer collects a process's output from its goroutines.
+type LockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (b *LockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+// String returns everything written so far.
+func (b *LockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
