@@ -14,6 +14,7 @@ package fakeorg
 
 import (
 	"crypto/rsa"
+	"encoding/pem"
 	"io"
 	"log"
 	"log/slog"
@@ -167,6 +168,17 @@ func (o *Org) URL() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.url
+}
+
+// CertificatePEM returns the TLS certificate in PEM, for a process that must trust it
+// (through SSL_CERT_FILE); it is empty before StartTLS.
+func (o *Org) CertificatePEM() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.srv == nil || o.srv.Certificate() == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: o.srv.Certificate().Raw})
 }
 
 // Client returns an HTTP client that trusts the org's TLS certificate (nil before Start).
