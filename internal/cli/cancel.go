@@ -12,22 +12,18 @@ func cancelCommand() command {
 }
 
 func runCancel(ctx context.Context, r *run, o *options) error {
-	cfg, err := readOrgConfig(o)
+	target, err := readTarget(o, r.env.Getenv)
 	if err != nil {
 		return err
 	}
-	id, err := deploymentID(o, r.env.Getenv)
+	client, _, err := r.connect(ctx, target.cfg)
 	if err != nil {
 		return err
 	}
-	client, _, err := r.connect(ctx, cfg)
+	status, err := client.Cancel(ctx, target.id)
 	if err != nil {
 		return err
 	}
-	status, err := client.Cancel(ctx, id)
-	if err != nil {
-		return err
-	}
-	r.out.Printf("Cancel requested for deployment %s: %s", id, status.Status)
+	r.out.Printf("Cancel requested for deployment %s: %s", target.id, status.Status)
 	return nil
 }

@@ -38,20 +38,33 @@ func deploymentID(o *options, getenv func(string) string) (string, error) {
 	return id, nil
 }
 
-func runFinish(ctx context.Context, r *run, o *options) error {
+// deploymentTarget is a validated org connection and deployment id.
+type deploymentTarget struct {
+	cfg orgConfig
+	id  string
+}
+
+// readTarget validates the org options and the deployment id, before any request.
+func readTarget(o *options, getenv func(string) string) (deploymentTarget, error) {
 	cfg, err := readOrgConfig(o)
 	if err != nil {
-		return err
+		return deploymentTarget{}, err
 	}
-	id, err := deploymentID(o, r.env.Getenv)
+	id, err := deploymentID(o, getenv)
+	return deploymentTarget{cfg: cfg, id: id}, err
+}
+
+func runFinish(ctx context.Context, r *run, o *options) error {
+	target, err := readTarget(o, r.env.Getenv)
 	if err != nil {
 		return err
 	}
+	id := target.id
 	wait, err := o.duration("wait")
 	if err != nil {
 		return err
 	}
-	client, session, err := r.connect(ctx, cfg)
+	client, session, err := r.connect(ctx, target.cfg)
 	if err != nil {
 		return err
 	}

@@ -18,19 +18,16 @@ func statusCommand() command {
 }
 
 func runStatus(ctx context.Context, r *run, o *options) error {
-	cfg, err := readOrgConfig(o)
+	target, err := readTarget(o, r.env.Getenv)
 	if err != nil {
 		return err
 	}
-	id, err := deploymentID(o, r.env.Getenv)
-	if err != nil {
-		return err
-	}
+	id := target.id
 	asJSON, err := o.boolean("json")
 	if err != nil {
 		return err
 	}
-	client, _, err := r.connect(ctx, cfg)
+	client, _, err := r.connect(ctx, target.cfg)
 	if err != nil {
 		return err
 	}
