@@ -18,6 +18,8 @@ type Call struct {
 	Target string         // such as AWSEvents.PutEvents
 	Body   map[string]any // the decoded JSON body
 	Raw    string
+	// Auth is the Authorization header, whose Credential names the access key that signed.
+	Auth string
 }
 
 // Server answers AWS JSON-protocol requests and records them.
@@ -85,6 +87,11 @@ func (s *Server) Calls(target string) []Call {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
+	if target == "" && strings.HasPrefix(r.Header.Get("Content-Type"),
+		"application/x-www-form-urlencoded") {
+		s.serveQuery(w, r)
+		return
+	}
 	raw, _ := io.ReadAll(r.Body)
 	var body map[string]any
 	if err := json.Unmarshal(raw, &body); err != nil {
@@ -92,7 +99,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Target: target, Body: body, Raw: string(raw)})
+	s.calls = append(s.calls, Call{Target: target, Body: body, Raw: string(raw),
+		Auth: r.Header.Get("Authorization")})
 	failing := s.errorsFor[target] > 0
 	if failing {
 		s.errorsFor[target]--
