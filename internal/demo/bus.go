@@ -8,12 +8,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/sqssim"
 )
 
 // bus is an in-process event bus with the two rules of the AWS template: monitor requests
 // go to the queue (the detail only), finish events to the dispatch handler.
 type bus struct {
-	queue    *queue
+	queue    *sqssim.Queue
 	finished func(ctx context.Context, e events.EventBridgeEvent) error
 	count    int
 }
@@ -24,7 +25,7 @@ func (b *bus) Publish(_ context.Context, _ string, req monitor.Request) error {
 	if err != nil {
 		return fmt.Errorf("encode monitor request: %w", err)
 	}
-	b.queue.send(string(body))
+	b.queue.Send(string(body))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/sf-async-deploy/sf-async-deploy/internal/fakeorg"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/lambdafn"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/sqssim"
 )
 
 // maxPolls bounds the monitor loop, whatever the simulated org does.
@@ -24,7 +25,7 @@ type world struct {
 	clock   *clock
 	tl      *timeline
 	org     *fakeorg.Org
-	queue   *queue
+	queue   *sqssim.Queue
 	bus     *bus
 	handler *lambdafn.Handler
 	github  *cifake.GitHub
@@ -77,7 +78,7 @@ func newWorld(o Options) (*world, error) {
 		Now: c.Now, Scenario: fakeorg.Scenario{PendingPolls: 2, ComponentPolls: 4,
 			TestPolls: 4, Finalizing: true}})
 	w.org.Start()
-	w.queue = &queue{now: c.Now}
+	w.queue = &sqssim.Queue{Now: c.Now}
 	w.bus = &bus{queue: w.queue}
 	w.startCI()
 	if err := w.startLambda(); err != nil {
@@ -143,17 +144,17 @@ func (w *world) startLambda() error {
 // hands the batch to the handler, and deletes what the handler let go.
 func (w *world) monitor(ctx context.Context) error {
 	for range maxPolls {
-		next, ok := w.queue.nextVisible()
+		next, ok := w.queue.NextVisible()
 		if !ok {
 			return nil
 		}
 		w.clock.advanceTo(next)
-		batch := w.queue.receive()
+		batch := w.queue.Receive()
 		if len(batch.Records) == 0 {
 			continue
 		}
 		resp := w.handler.HandleSQS(ctx, batch)
-		w.queue.settle(batch, resp)
+		w.queue.Settle(batch, resp)
 		if w.opts.Pause > 0 {
 			time.Sleep(w.opts.Pause)
 		}
