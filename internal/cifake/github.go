@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -98,10 +99,13 @@ func (g *GitHub) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// runs lists the workflow's runs newest first, a page at a time, as GitHub does.
 func (g *GitHub) runs(w http.ResponseWriter, r *http.Request) {
 	repo := r.PathValue("owner") + "/" + r.PathValue("repo")
+	all := g.Dispatches()
 	var runs []map[string]any
-	for i, d := range g.Dispatches() {
+	for i := len(all) - 1; i >= 0; i-- {
+		d := all[i]
 		if d.Repo != repo || d.Workflow != r.PathValue("file") {
 			continue
 		}
@@ -112,10 +116,26 @@ func (g *GitHub) runs(w http.ResponseWriter, r *http.Request) {
 			"html_url":   fmt.Sprintf("https://github.com/%s/actions/runs/%d", repo, id),
 			"created_at": time.Now().UTC().Format(time.RFC3339)})
 	}
-	if runs == nil {
-		runs = []map[string]any{}
+	total := len(runs)
+	perPage, page := pageOf(r, "per_page", 30), pageOf(r, "page", 1)
+	lo, hi := min((page-1)*perPage, total), min(page*perPage, total)
+	if hi < total {
+		w.Header().Set("Link", fmt.Sprintf(`<%s?page=%d&per_page=%d>; rel="next"`,
+			g.srv.URL+r.URL.Path, page+1, perPage))
 	}
-	writeJSON(w, 200, map[string]any{"total_count": len(runs), "workflow_runs": runs})
+	pageRuns := runs[lo:hi]
+	if pageRuns == nil {
+		pageRuns = []map[string]any{}
+	}
+	writeJSON(w, 200, map[string]any{"total_count": total, "workflow_runs": pageRuns})
+}
+
+func pageOf(r *http.Request, name string, def int) int {
+	n, err := strconv.Atoi(r.URL.Query().Get(name))
+	if err != nil || n < 1 {
+		return def
+	}
+	return n
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
