@@ -28,6 +28,7 @@ func (h *Handler) HandleFinished(ctx context.Context, event events.EventBridgeEv
 		log.Error("dropping finish event", "reason", err.Error())
 		return nil
 	}
+	defer h.finishes.lock(f.DeploymentID)()
 	trigger, err := h.trigger(ctx, f.CI)
 	if err != nil {
 		log.Error("cannot trigger the finish job", "error", err.Error())

@@ -52,8 +52,9 @@ type Handler struct {
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	mu      sync.Mutex
-	clients map[string]*salesforce.Client
+	mu       sync.Mutex
+	clients  map[string]*salesforce.Client
+	finishes deploymentLocks
 }
 
 // Invoke routes a raw Lambda payload: an SQS batch or an EventBridge event.
@@ -95,9 +96,15 @@ func (h *Handler) now() time.Time {
 // ones that must come back as batch item failures.
 func (h *Handler) HandleSQS(ctx context.Context, batch events.SQSEvent) events.SQSEventResponse {
 	failures := make([]bool, len(batch.Records))
+	duplicate := duplicatesInBatch(batch, h.Config.Rules)
 	limit := make(chan struct{}, max(h.Config.Concurrency, 1))
 	var wg sync.WaitGroup
 	for i, msg := range batch.Records {
+		if duplicate[i] {
+			h.Log.Warn("dropping a duplicate monitor request of this batch",
+				"message_id", msg.MessageId)
+			continue
+		}
 		wg.Add(1)
 		limit <- struct{}{}
 		go func() {

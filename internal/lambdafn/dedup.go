@@ -1,0 +1,60 @@
+package lambdafn
+
+import (
+	"sync"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
+)
+
+// duplicateKey names what a valid monitor request watches and whom it finishes.
+type duplicateKey struct {
+	deploymentID, orgURL, repo, ci, finishJob, finishName, pipeline, ref string
+}
+
+// duplicatesInBatch returns, for each message, whether an earlier valid message of the batch
+// asks for the same watch. Checked concurrently, both would see the deployment end at once
+// and both dispatch before either run is listed; the earlier one is kept and does the work.
+// Only valid requests count, so that a forged message cannot push a real one out.
+func duplicatesInBatch(batch events.SQSEvent, rules monitor.Rules) []bool {
+	seen := map[duplicateKey]bool{}
+	dup := make([]bool, len(batch.Records))
+	for i, msg := range batch.Records {
+		r, err := monitor.ParseRequest([]byte(msg.Body))
+		if err != nil || r.Validate(rules) != nil {
+			continue
+		}
+		k := duplicateKey{r.DeploymentID, r.OrgURL, r.RepoPath, r.CI, r.PipelineFinishJobID,
+			r.FinishJobName, r.PipelineID, r.Ref}
+		dup[i] = seen[k]
+		seen[k] = true
+	}
+	return dup
+}
+
+// deploymentLocks serializes the finish handling of one deployment within this process, so
+// that two finish events for it are dispatched one after the other and the second sees the
+// first run. Known shortcoming: two execution environments handling finish events of one
+// deployment at the same instant can both dispatch on GitHub (GitLab's job status guards
+// it); closing that needs a shared idempotency record, such as a DynamoDB conditional write.
+type deploymentLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// lock takes the deployment's lock and returns its release.
+func (d *deploymentLocks) lock(id string) func() {
+	d.mu.Lock()
+	if d.locks == nil {
+		d.locks = map[string]*sync.Mutex{}
+	}
+	l, ok := d.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		d.locks[id] = l
+	}
+	d.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
