@@ -52,6 +52,9 @@ func TestValidate(t *testing.T) {
 		{"bad deadline", func(r *Request) { r.Deadline = "tomorrow" }, "deadline"},
 		{"github without ref", func(r *Request) { r.Ref = "" }, "ref"},
 		{"negative tick", func(r *Request) { r.TickSeconds = -1 }, "tickSeconds"},
+		{"oversized ref", func(r *Request) { r.Ref = strings.Repeat("a", 5000) }, "ref is longer"},
+		{"oversized session", func(r *Request) { r.SessionID = strings.Repeat("x", 9000) },
+			"SFDCsessionId is longer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

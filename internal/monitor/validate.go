@@ -48,8 +48,36 @@ func inferCI(r Request) string {
 	return ""
 }
 
+// Field size limits: generous for real values, small enough that an oversized field is
+// refused rather than carried into logs, requests and events.
+const (
+	maxFieldLen   = 1024
+	maxSessionLen = 8192
+)
+
+// oversized returns the name of the first field past its limit, or "".
+func (r Request) oversized() string {
+	if len(r.SessionID) > maxSessionLen {
+		return "SFDCsessionId"
+	}
+	for name, v := range map[string]string{"repoPath": r.RepoPath,
+		"pipelineFinishJobId": r.PipelineFinishJobID, "SFDCorgUrl": r.OrgURL, "ci": r.CI,
+		"ref": r.Ref, "commitSha": r.CommitSHA, "projectId": r.ProjectID,
+		"pipelineId": r.PipelineID, "finishJobName": r.FinishJobName, "runUrl": r.RunURL,
+		"apiVersion": r.APIVersion, "credentialRef": r.CredentialRef, "deadline": r.Deadline,
+		"requestedAt": r.RequestedAt} {
+		if len(v) > maxFieldLen {
+			return name
+		}
+	}
+	return ""
+}
+
 // Validate checks a request against the rules; every error wraps ErrInvalid.
 func (r Request) Validate(rules Rules) error {
+	if name := r.oversized(); name != "" {
+		return fmt.Errorf("%w: %s is longer than its limit", ErrInvalid, name)
+	}
 	switch {
 	case r.SchemaVersion > SchemaVersion:
 		return fmt.Errorf("%w: schemaVersion %d is newer than %d", ErrInvalid, r.SchemaVersion,

@@ -70,7 +70,13 @@ func (p HostPolicy) check(raw string, login bool) (*url.URL, error) {
 	if err := p.allowHost(u, login); err != nil {
 		return nil, err
 	}
-	return &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}, nil
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if port := u.Port(); port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return &url.URL{Scheme: u.Scheme, Host: host}, nil
 }
 
 // AllowRequest reports an error when a request (or redirect) target is outside the policy.

@@ -107,3 +107,68 @@ func FuzzOrgURL(f *testing.F) {
 		}
 	})
 }
+
+func TestOrgURLHostileForms(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want string // "" means refused
+	}{
+		{"https://ACME.MY.SALESFORCE.COM", "https://acme.my.salesforce.com"},
+		{"https://acme.my.salesforce.com.", "https://acme.my.salesforce.com"},
+		{"https://acme.my.salesforce.com:443", "https://acme.my.salesforce.com:443"},
+		{"https://acme.my.salesforce.com.evil.example", ""},
+		{"https://my.salesforce.com.evil.example", ""},
+		{"https://evil.example/acme.my.salesforce.com", ""},
+		{"https://evil.example?acme.my.salesforce.com", ""},
+		{"https://acme.my.salesforce.com@evil.example", ""},
+		{"https://evil.example#@acme.my.salesforce.com", ""},
+		{"https://acme.my.salesforcе.com", ""}, // Cyrillic е
+		{"https://acme.my.ѕalesforce.com", ""}, // Cyrillic ѕ
+		{"https://xn--acme-9va.my.salesforce.com", "https://xn--acme-9va.my.salesforce.com"},
+		{"https://10.0.0.1", ""},
+		{"https://[::1]:8443", ""},
+		{"https://127.0.0.1", ""},
+		{"https://2130706433", ""},
+		{"https://.my.salesforce.com", ""},
+		{"https://-acme.my.salesforce.com", ""},
+		{"https://a.b.sandbox.my.salesforce.com", ""},
+		{"https://acme.lightning.force.com", ""},
+		{"https://acme.my.site.com", ""},
+		{"https:///acme.my.salesforce.com", ""},
+		{"javascript://acme.my.salesforce.com", ""},
+		{" https://acme.my.salesforce.com ", "https://acme.my.salesforce.com"},
+	}
+	for _, tt := range tests {
+		got, err := HostPolicy{}.OrgURL(tt.raw)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("OrgURL(%q) = %q, want refused", tt.raw, got)
+		case tt.want != "" && err != nil:
+			t.Errorf("OrgURL(%q): %v", tt.raw, err)
+		case tt.want != "" && got.String() != tt.want:
+			t.Errorf("OrgURL(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+	ipv6, err := HostPolicy{Extra: []string{"::1"}}.OrgURL("https://[::1]:8443")
+	if err != nil || ipv6.String() != "https://[::1]:8443" {
+		t.Errorf("listed IPv6 loopback = %v, %v", ipv6, err)
+	}
+}
+
+func FuzzParseJWTKey(f *testing.F) {
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"))
+	f.Add([]byte("-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----"))
+	f.Add([]byte("not a key"))
+	f.Fuzz(func(t *testing.T, pem []byte) {
+		key, err := ParseJWTKey(pem)
+		if err != nil {
+			if strings.Contains(err.Error(), string(pem)) && len(pem) > 16 {
+				t.Fatalf("error repeats the key material: %v", err)
+			}
+			return
+		}
+		if key == nil || key.N == nil {
+			t.Fatal("nil key without an error")
+		}
+	})
+}
