@@ -150,6 +150,8 @@ func TestFunctionRoleIsLeastPrivilege(t *testing.T) {
 			map[string]any{"Ref": "GitLabTokenSecretArn"}},
 		"ReadOrgCredentials": {"HasOrgCredentials",
 			[]string{"secretsmanager:GetSecretValue"}, nil},
+		"DecryptSessions": {"HasSessionKey", []string{"kms:Decrypt"},
+			map[string]any{"Ref": "SessionKmsKeyArn"}},
 		"WriteOwnLogs": {"", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			getAtt("LogGroup")},
 	}
@@ -228,12 +230,19 @@ func TestPublisherPolicyOnlyPublishesMonitorRequests(t *testing.T) {
 	}
 	var n int
 	for _, s := range policyStatements(t, raw) {
-		if s.where == "PublisherPolicy" {
-			n++
+		if s.where != "PublisherPolicy" {
+			continue
+		}
+		n++
+		if sid := s.body["Sid"]; sid == "EncryptSessions" && (s.body["Action"] != "kms:Encrypt" ||
+			len(s.guards) != 1 || s.guards[0] != "PublisherEncrypts") {
+			t.Errorf("EncryptSessions: %v under %v, want kms:Encrypt under PublisherEncrypts",
+				s.body["Action"], s.guards)
 		}
 	}
-	if n != 1 {
-		t.Errorf("PublisherPolicy: %d statements, want 1", n)
+	if n != 2 {
+		t.Errorf("PublisherPolicy: %d statements, want PublishMonitorRequests and "+
+			"EncryptSessions", n)
 	}
 	s := rawStatement(t, raw, "PublisherPolicy", "PublishMonitorRequests")
 	if s["Action"] != "events:PutEvents" {
@@ -353,5 +362,24 @@ func checkPublisherRole(t *testing.T, name string, role map[string]any) {
 	want := []any{map[string]any{"Ref": "PublisherPolicy"}}
 	if got := role["ManagedPolicyArns"]; !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: ManagedPolicyArns %v, want [!Ref PublisherPolicy]", name, got)
+	}
+}
+
+// TestSessionKeyIsBoundToTheDeployment: KMS grants only apply to ciphertexts whose
+// encryption context is exactly the deployment id.
+func TestSessionKeyIsBoundToTheDeployment(t *testing.T) {
+	t.Parallel()
+	raw := rawTemplate(t)
+	for _, where := range []string{"FunctionRole", "PublisherPolicy"} {
+		sid := map[string]string{"FunctionRole": "DecryptSessions",
+			"PublisherPolicy": "EncryptSessions"}[where]
+		s := rawStatement(t, raw, where, sid)
+		keys := dig(t, s, "Condition", "ForAllValues:StringEquals", "kms:EncryptionContextKeys")
+		if !reflect.DeepEqual(keys, []any{"deploymentId"}) {
+			t.Errorf("%s: context keys %v, want [deploymentId]", sid, keys)
+		}
+		if dig(t, s, "Condition", "Null", "kms:EncryptionContext:deploymentId") != "false" {
+			t.Errorf("%s: the deploymentId context is not required", sid)
+		}
 	}
 }

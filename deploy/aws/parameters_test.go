@@ -12,7 +12,8 @@ func TestParameters(t *testing.T) {
 	t.Parallel()
 	params := openTemplate(t).Parameters
 	optional := []string{"ExistingEventBusName", "AllowedOrgHosts", "GitHubTokenSecretArn",
-		"GitLabTokenSecretArn", "OrgCredentialsSecretPrefix", "GitHubOidcProviderArn",
+		"GitLabTokenSecretArn", "OrgCredentialsSecretPrefix", "SessionKmsKeyArn",
+		"GitHubOidcProviderArn",
 		"GitHubRepositories", "GitLabOidcProviderArn", "GitLabProjectPaths"}
 	defaults := map[string]any{
 		"EventBusName": "sf-async-deploy", "Architecture": "arm64", "FunctionTimeout": 60,

@@ -1,5 +1,6 @@
 // Package awsfake is a loopback stand-in for the AWS JSON-protocol APIs the product calls
-// (EventBridge PutEvents, SQS ChangeMessageVisibility, Secrets Manager GetSecretValue),
+// (EventBridge PutEvents, SQS ChangeMessageVisibility, Secrets Manager GetSecretValue, KMS
+// Encrypt and Decrypt, STS AssumeRoleWithWebIdentity),
 // so tests and local runs exercise the real SDK clients over the wire.
 package awsfake
 
@@ -117,6 +118,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, "application/x-amz-json-1.0", map[string]any{})
 	case "secretsmanager.GetSecretValue":
 		s.getSecret(w, body)
+	case "TrentService.Encrypt", "TrentService.Decrypt":
+		s.kms(w, target, body)
 	default:
 		writeError(w, 400, "UnknownOperationException", "unknown target "+target)
 	}

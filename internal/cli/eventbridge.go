@@ -21,20 +21,22 @@ var awsOptions = []option{
 		"(GitLab OIDC)"},
 	{name: "aws-web-identity-token", usage: "an OIDC token for aws-role-arn, such as a GitLab " +
 		"id_tokens variable", secret: true},
+	{name: "kms-key-id", usage: "a KMS key (id, ARN or alias) to encrypt the session id with, " +
+		"so it never crosses EventBridge and SQS in plain text"},
 }
 
 // awsSettings is the validated AWS part of a deploy.
 type awsSettings struct {
-	region   string
-	roleARN  string
-	idToken  string
-	session  string
-	endpoint string
+	region  string
+	roleARN string
+	idToken string
+	session string
+	kmsKey  string
 }
 
 func readAWSSettings(o *options, getenv func(string) string) (awsSettings, error) {
 	s := awsSettings{region: o.str("aws-region"), roleARN: o.str("aws-role-arn"),
-		idToken: o.str("aws-web-identity-token")}
+		idToken: o.str("aws-web-identity-token"), kmsKey: o.str("kms-key-id")}
 	if (s.roleARN == "") != (s.idToken == "") {
 		return s, usageErrorf("options aws-role-arn and aws-web-identity-token go together: " +
 			"set both to assume a role with OIDC, or neither to use the standard AWS chain")
@@ -55,8 +57,12 @@ type staticToken string
 
 func (t staticToken) GetIdentityToken() ([]byte, error) { return []byte(t), nil }
 
-// eventBridgePublisher publishes monitor requests with the real EventBridge client.
-type eventBridgePublisher struct{ cfg aws.Config }
+// eventBridgePublisher publishes monitor requests with the real EventBridge client, first
+// encrypting the session id when a KMS key is given.
+type eventBridgePublisher struct {
+	cfg    aws.Config
+	kmsKey string
+}
 
 func newEventBridgePublisher(ctx context.Context, s awsSettings) (Publisher, error) {
 	var loaders []func(*config.LoadOptions) error
@@ -78,11 +84,19 @@ func newEventBridgePublisher(ctx context.Context, s awsSettings) (Publisher, err
 			})
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
-	return &eventBridgePublisher{cfg: cfg}, nil
+	return &eventBridgePublisher{cfg: cfg, kmsKey: s.kmsKey}, nil
 }
 
 // Publish puts the Deployment Monitor Requested event on bus.
 func (p *eventBridgePublisher) Publish(ctx context.Context, bus string, req monitor.Request) error {
+	if p.kmsKey != "" && req.SessionID != "" {
+		sealed, err := awsbus.NewSessionCipher(p.cfg).Encrypt(ctx, p.kmsKey, req.DeploymentID,
+			req.SessionID)
+		if err != nil {
+			return fmt.Errorf("KMS: %w", err)
+		}
+		req.SessionID, req.EncryptedSessionID = "", sealed
+	}
 	if err := awsbus.NewPublisher(p.cfg, bus).PublishRequested(ctx, req); err != nil {
 		return fmt.Errorf("EventBridge: %w", err)
 	}

@@ -88,3 +88,34 @@ func TestDeployAssumesARoleWithTheGitLabIDToken(t *testing.T) {
 	}
 	inv.assertNoSecrets(idToken, org.AccessToken())
 }
+
+func TestDeployEncryptsTheSessionWithKMS(t *testing.T) {
+	fake := useFakeAWS(t)
+	t.Setenv("AWS_ENDPOINT_URL_KMS", fake.URL())
+	org := startOrg(t, fakeorg.Options{})
+	inv := newInvocation(t, org)
+	inv.run(append([]string{"deploy", "--metadata-dir", "testdata/metadata", "--kms-key-id",
+		"alias/sf-async-deploy"}, inv.orgFlags()...)...)
+	inv.want(ExitOK)
+	id := org.Deployments()[0].ID
+	enc := fake.Calls("TrentService.Encrypt")
+	if len(enc) != 1 || enc[0].Body["KeyId"] != "alias/sf-async-deploy" {
+		t.Fatalf("Encrypt calls = %+v", enc)
+	}
+	if ctx, _ := enc[0].Body["EncryptionContext"].(map[string]any); ctx["deploymentId"] != id {
+		t.Errorf("encryption context = %v, want deploymentId %s", ctx, id)
+	}
+	puts := fake.Calls("AWSEvents.PutEvents")
+	if len(puts) != 1 {
+		t.Fatalf("%d PutEvents", len(puts))
+	}
+	detail := puts[0].Body["Entries"].([]any)[0].(map[string]any)["Detail"].(string)
+	req, _ := monitor.ParseRequest([]byte(detail))
+	if req.SessionID != "" || req.EncryptedSessionID == "" {
+		t.Errorf("published session %q, encrypted %q", req.SessionID, req.EncryptedSessionID)
+	}
+	if strings.Contains(puts[0].Raw, org.AccessToken()) {
+		t.Error("the token crossed EventBridge in plain text")
+	}
+	inv.assertNoSecrets(org.AccessToken())
+}

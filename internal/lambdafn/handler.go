@@ -31,6 +31,11 @@ type secretReader interface {
 	Forget(id string)
 }
 
+// sessionDecrypter opens a KMS-encrypted session id bound to its deployment.
+type sessionDecrypter interface {
+	Decrypt(ctx context.Context, deploymentID, ciphertext string) (string, error)
+}
+
 // FinishTrigger starts the finish job for a finished deployment; the string describes
 // what it did, for the log.
 type FinishTrigger interface {
@@ -46,6 +51,7 @@ type Handler struct {
 	Bus        eventPublisher
 	Queue      visibilityChanger
 	Secrets    secretReader
+	Sessions   sessionDecrypter
 	HTTPClient *http.Client
 	Ticker     monitor.Ticker
 	Triggers   TriggerFactory

@@ -54,9 +54,10 @@ func newHarness(t *testing.T, opts fakeorg.Options) *harness {
 		now: fakeorg.DefaultStart.Add(time.Minute)}
 	hz.h = &Handler{
 		Config: cfg, Bus: awsbus.NewPublisher(awsCfg, cfg.EventBus), Queue: awsbus.NewQueue(awsCfg),
-		Secrets: awsbus.NewSecrets(awsCfg), HTTPClient: org.Client(),
-		Ticker:   monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick},
-		Triggers: hz.triggers.factory, Log: NewLogger(mapEnv(nil), hz.logs),
+		Secrets: awsbus.NewSecrets(awsCfg), Sessions: awsbus.NewSessionCipher(awsCfg),
+		HTTPClient: org.Client(),
+		Ticker:     monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick},
+		Triggers:   hz.triggers.factory, Log: NewLogger(mapEnv(nil), hz.logs),
 		Now: func() time.Time { return hz.now },
 	}
 	return hz

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/sf-async-deploy/sf-async-deploy/internal/awsbus"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/salesforce"
 )
@@ -51,7 +52,7 @@ func clientKey(req monitor.Request) string {
 	if req.CredentialRef != "" {
 		return "ref\x00" + req.CredentialRef + "\x00" + req.OrgURL
 	}
-	return "session\x00" + req.OrgURL + "\x00" + req.SessionID
+	return "session\x00" + req.OrgURL + "\x00" + req.SessionID + "\x00" + req.EncryptedSessionID
 }
 
 func (h *Handler) forgetClient(req monitor.Request) {
@@ -82,11 +83,31 @@ func (h *Handler) authenticator(ctx context.Context, req monitor.Request) (
 		}
 		return withOrgURL(auth, orgURL), nil
 	}
-	if req.SessionID == "" {
+	session := req.SessionID
+	if req.EncryptedSessionID != "" {
+		if session, err = h.decryptSession(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	if session == "" {
 		return nil, fmt.Errorf("%w: the request has no SFDCsessionId, and credentialRef %q "+
 			"needs ORG_CREDENTIALS_SECRET_PREFIX", errNoCredentials, req.CredentialRef)
 	}
-	return salesforce.TokenAuth{OrgURL: orgURL, AccessToken: req.SessionID}, nil
+	return salesforce.TokenAuth{OrgURL: orgURL, AccessToken: session}, nil
+}
+
+// decryptSession opens the KMS-encrypted session id, bound to the request's deployment; a
+// ciphertext that can never be opened stops the watch, an unreachable KMS is retried.
+func (h *Handler) decryptSession(ctx context.Context, req monitor.Request) (string, error) {
+	if h.Sessions == nil {
+		return "", fmt.Errorf("%w: the request's session is KMS-encrypted and this Lambda has "+
+			"no KMS client", errNoCredentials)
+	}
+	session, err := h.Sessions.Decrypt(ctx, req.DeploymentID, req.EncryptedSessionID)
+	if errors.Is(err, awsbus.ErrUndecryptable) {
+		return "", fmt.Errorf("%w: %w", errNoCredentials, err)
+	}
+	return session, err
 }
 
 // withOrgURL pins a secret's login to the request's org.

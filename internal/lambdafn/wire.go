@@ -39,6 +39,7 @@ func New(ctx context.Context, getenv func(string) string, logs io.Writer) (*Hand
 		Bus:        awsbus.NewPublisher(awsCfg, cfg.EventBus),
 		Queue:      awsbus.NewQueue(awsCfg),
 		Secrets:    awsbus.NewSecrets(awsCfg),
+		Sessions:   awsbus.NewSessionCipher(awsCfg),
 		HTTPClient: hc,
 		Ticker:     DefaultTicker(cfg),
 		Triggers:   NewTriggers(cfg, hc),

@@ -44,11 +44,15 @@ type Request struct {
 	TickSeconds   int    `json:"tickSeconds,omitempty"`
 	Deadline      string `json:"deadline,omitempty"`
 	RequestedAt   string `json:"requestedAt,omitempty"`
+	// EncryptedSessionID is SFDCsessionId encrypted with KMS, bound to the deployment id by
+	// the encryption context {"deploymentId": SFDCdeploymentId}; base64.
+	EncryptedSessionID string `json:"encryptedSessionId,omitempty"`
 }
 
 // WithoutSecrets returns a copy of r that holds no credential.
 func (r Request) WithoutSecrets() Request {
 	r.SessionID = ""
+	r.EncryptedSessionID = ""
 	return r
 }
 

@@ -57,7 +57,7 @@ const (
 
 // oversized returns the name of the first field past its limit, or "".
 func (r Request) oversized() string {
-	if len(r.SessionID) > maxSessionLen {
+	if len(r.SessionID) > maxSessionLen || len(r.EncryptedSessionID) > 2*maxSessionLen {
 		return "SFDCsessionId"
 	}
 	for name, v := range map[string]string{"repoPath": r.RepoPath,
