@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"strings"
 	"testing"
 )
 
@@ -168,5 +167,3 @@ func errorCode(t *testing.T, b []byte) string {
 func num(v any) int { f, _ := v.(float64); return int(f) }
 
 func list(v any) []any { l, _ := v.([]any); return l }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
