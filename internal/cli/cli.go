@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"status":  statusCommand(),
 		"cancel":  cancelCommand(),
 		"demo":    demoCommand(),
+		"bench":   benchCommand(),
 		"version": {summary: "print the version", run: runVersion},
 	}
 }
@@ -137,7 +138,8 @@ func logLevel(env Env) slog.Level {
 func printCommands(w io.Writer) {
 	fmt.Fprintln(w, "usage: sf-async-deploy <command> [options]")
 	fmt.Fprintln(w, "\ncommands:")
-	for _, name := range []string{"deploy", "finish", "status", "cancel", "demo", "version"} {
+	for _, name := range []string{"deploy", "finish", "status", "cancel", "demo", "bench",
+		"version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands()[name].summary)
 	}
 	fmt.Fprintln(w, "\nrun sf-async-deploy <command> --help for its options")

@@ -23,9 +23,17 @@ type Config struct {
 	MinTick            time.Duration
 	MaxTick            time.Duration
 	MaxWatch           time.Duration
+	// TickPolicy is TickAdaptive or TickFixed, from TICK_POLICY.
+	TickPolicy string
 	// Concurrency bounds how many messages of a batch are checked at once.
 	Concurrency int
 }
+
+// The tick policies TICK_POLICY selects.
+const (
+	TickAdaptive = "adaptive" // estimate the end from each status read (the default)
+	TickFixed    = "fixed"    // check every request's tick
+)
 
 // ReadConfig reads and validates the environment; errors name the variable and the fix.
 func ReadConfig(getenv func(string) string) (Config, error) {
@@ -65,7 +73,21 @@ func ReadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("MIN_TICK %s and MAX_TICK %s: want 0 < MIN_TICK <= MAX_TICK <= 12h",
 			c.MinTick, c.MaxTick)
 	}
+	if c.TickPolicy, err = readTickPolicy(getenv("TICK_POLICY")); err != nil {
+		return c, fmt.Errorf("TICK_POLICY: %w", err)
+	}
 	return c, nil
+}
+
+func readTickPolicy(v string) (string, error) {
+	switch v = strings.ToLower(strings.TrimSpace(v)); v {
+	case "":
+		return TickAdaptive, nil
+	case TickAdaptive, TickFixed:
+		return v, nil
+	}
+	return "", fmt.Errorf("%q is not a tick policy: use %s (the default) or %s", v,
+		TickAdaptive, TickFixed)
 }
 
 func readDuration(v string, def time.Duration) (time.Duration, error) {

@@ -32,7 +32,8 @@ func New(ctx context.Context, getenv func(string) string, logs io.Writer) (*Hand
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	log.Info("sf-async-deploy lambda starting", "version", buildinfo.Version,
-		"event_bus", cfg.EventBus, "repositories", strings.Join(cfg.Rules.Repositories, ","))
+		"event_bus", cfg.EventBus, "repositories", strings.Join(cfg.Rules.Repositories, ","),
+		"tick_policy", cfg.TickPolicy)
 	hc := &http.Client{Timeout: 20 * time.Second}
 	return &Handler{
 		Config:     cfg,
@@ -100,7 +101,11 @@ func NewLogger(getenv func(string) string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// DefaultTicker is the tick policy the Lambda uses unless configured otherwise.
+// DefaultTicker is the policy TICK_POLICY selects: adaptive unless it says fixed.
 func DefaultTicker(cfg Config) monitor.Ticker {
-	return monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick}
+	fixed := monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick}
+	if cfg.TickPolicy == TickFixed {
+		return fixed
+	}
+	return monitor.Adaptive{Default: fixed.Default, Min: fixed.Min, Max: fixed.Max}
 }
