@@ -1,6 +1,6 @@
 // Package cifake holds loopback stand-ins for the GitHub and GitLab REST APIs that the
-// dispatcher calls, for the demo and the end-to-end tests. They record what they receive
-// and call back when a finish job is started.
+// dispatcher, the commit statuses and the summary comment call, for the demo and the tests.
+// They record what they receive and call back when a finish job is started.
 package cifake
 
 import (
@@ -23,7 +23,8 @@ type Dispatch struct {
 	Token    string
 }
 
-// GitHub answers the workflow dispatch and workflow run listing endpoints.
+// GitHub answers the workflow dispatch and workflow run listing endpoints, and those of
+// commit statuses, pull requests and their comments.
 type GitHub struct {
 	srv *httptest.Server
 	// RunName renders a run's title from its inputs, as the finish workflow's run-name does.
@@ -34,6 +35,7 @@ type GitHub struct {
 	mu         sync.Mutex
 	dispatches []Dispatch
 	wg         sync.WaitGroup
+	records    githubRecords
 }
 
 // NewGitHub starts a fake GitHub API on loopback.
@@ -44,6 +46,7 @@ func NewGitHub() *GitHub {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches", g.dispatch)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows/{file}/runs", g.runs)
+	g.routeStatuses(mux)
 	g.srv = httptest.NewServer(mux)
 	return g
 }

@@ -24,8 +24,10 @@ type Play struct {
 	Token   string
 }
 
-// GitLab answers the pipeline jobs, job and play endpoints for one pipeline.
+// GitLab answers the pipeline jobs, job and play endpoints for one pipeline, and through
+// GitLabRecords those of commit statuses, merge requests and notes.
 type GitLab struct {
+	GitLabRecords
 	srv *httptest.Server
 	// ProjectPath is the project's path in job web URLs; empty means acme/app.
 	ProjectPath string
@@ -48,6 +50,7 @@ func NewGitLab(project string, pipeline int64, jobs []Job) *GitLab {
 	mux.HandleFunc("GET /api/v4/projects/{project}/pipelines/{pipeline}/jobs", g.listJobs)
 	mux.HandleFunc("GET /api/v4/projects/{project}/jobs/{job}", g.getJob)
 	mux.HandleFunc("POST /api/v4/projects/{project}/jobs/{job}/play", g.play)
+	g.Routes(mux)
 	g.srv = httptest.NewServer(mux)
 	return g
 }

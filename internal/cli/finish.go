@@ -17,6 +17,7 @@ func finishCommand() command {
 		{name: "deployment-id", usage: "the deployment to finish (default: $SF_DEPLOYMENT_ID)"},
 		{name: "wait", usage: "how long to wait for the deployment to end", def: "0"},
 	}, orgOptions...)
+	opts = append(opts, commentOptions...)
 	return command{summary: "fetch a deployment's result, write the artifacts, pass or fail",
 		options: opts, run: runFinish}
 }
@@ -64,6 +65,10 @@ func runFinish(ctx context.Context, r *run, o *options) error {
 	if err != nil {
 		return err
 	}
+	notes, err := readCommentPlan(o)
+	if err != nil {
+		return err
+	}
 	client, session, err := r.connect(ctx, target.cfg)
 	if err != nil {
 		return err
@@ -87,6 +92,7 @@ func runFinish(ctx context.Context, r *run, o *options) error {
 		return err
 	}
 	r.out.Printf("Deployment %s %s", id, progressLine(result))
+	r.comment(ctx, notes, o.str("results-dir"))
 	if !result.Succeeded() {
 		return &exitError{code: ExitFailed, err: fmt.Errorf("deployment %s ended %s: see %s",
 			id, result.Status, deployURL)}

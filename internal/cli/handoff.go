@@ -24,6 +24,8 @@ var monitorOptions = []option{
 		def: "12h"},
 	{name: "credential-ref", usage: "name of the org credential secret the Lambda reads " +
 		"instead of receiving a session id"},
+	{name: "commit-status", usage: "show the progress as a status on the commit while the " +
+		"monitor watches", boolean: true, def: "false"},
 }
 
 // handoffPlan is the validated monitoring part of a deploy.
@@ -36,6 +38,7 @@ type handoffPlan struct {
 	tick           time.Duration
 	deadline       time.Time
 	credentialRef  string
+	commitStatus   bool
 	aws            awsSettings
 }
 
@@ -61,6 +64,9 @@ func readHandoffPlan(o *options, now time.Time) (handoffPlan, error) {
 		return p, usageErrorf("option deadline: must be positive, such as 12h")
 	}
 	p.deadline = now.Add(watch)
+	if p.commitStatus, err = o.boolean("commit-status"); err != nil {
+		return p, err
+	}
 	if p.aws, err = readAWSSettings(o, o.getenv); err != nil {
 		return p, err
 	}
@@ -82,6 +88,7 @@ func (p handoffPlan) request(getenv func(string) string, id string, s salesforce
 		TickSeconds:   int(p.tick / time.Second),
 		Deadline:      p.deadline.UTC().Format(time.RFC3339),
 		RequestedAt:   now.UTC().Format(time.RFC3339),
+		CommitStatus:  p.commitStatus,
 	}
 	if p.credentialRef == "" {
 		req.SessionID = s.AccessToken

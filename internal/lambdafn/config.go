@@ -25,6 +25,8 @@ type Config struct {
 	MaxWatch           time.Duration
 	// TickPolicy is TickAdaptive or TickFixed, from TICK_POLICY.
 	TickPolicy string
+	// CommitStatus is COMMIT_STATUS: false sets no commit status even for requests that ask.
+	CommitStatus bool
 	// Concurrency bounds how many messages of a batch are checked at once.
 	Concurrency int
 }
@@ -75,6 +77,9 @@ func ReadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.TickPolicy, err = readTickPolicy(getenv("TICK_POLICY")); err != nil {
 		return c, fmt.Errorf("TICK_POLICY: %w", err)
+	}
+	if c.CommitStatus, err = readSwitch(getenv("COMMIT_STATUS"), true); err != nil {
+		return c, fmt.Errorf("COMMIT_STATUS: %w", err)
 	}
 	return c, nil
 }

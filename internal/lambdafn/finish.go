@@ -34,12 +34,14 @@ func (h *Handler) HandleFinished(ctx context.Context, event events.EventBridgeEv
 		log.Error("cannot trigger the finish job", "error", err.Error())
 		return err
 	}
-	what, err := trigger.Trigger(ctx, f)
+	out, err := triggerOutcome(ctx, trigger, f)
 	if err != nil {
 		log.Error("triggering the finish job failed", "ci", f.CI, "error", err.Error())
+		h.showOutcome(ctx, log, f, out)
 		return fmt.Errorf("trigger finish job for %s: %w", f.DeploymentID, err)
 	}
-	log.Info("finish job triggered", "ci", f.CI, "result", what)
+	log.Info("finish job triggered", "ci", f.CI, "result", out.String(), "url", out.URL)
+	h.showOutcome(ctx, log, f, out)
 	return nil
 }
 

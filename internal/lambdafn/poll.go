@@ -39,6 +39,7 @@ func (h *Handler) check(ctx context.Context, msg events.SQSMessage) bool {
 	if err != nil {
 		return h.statusFailed(ctx, log, msg, req, err)
 	}
+	defer h.showProgress(ctx, log, req, status) // after the decision, which it never delays
 	if !status.Done {
 		next := h.Ticker.Next(req, status, h.now())
 		log.Info("deployment running", "status", string(status.Status),

@@ -44,6 +44,8 @@ type Request struct {
 	TickSeconds   int    `json:"tickSeconds,omitempty"`
 	Deadline      string `json:"deadline,omitempty"`
 	RequestedAt   string `json:"requestedAt,omitempty"`
+	// CommitStatus asks the monitor to show the progress as a status on CommitSHA.
+	CommitStatus bool `json:"commitStatus,omitempty"`
 	// EncryptedSessionID is SFDCsessionId encrypted with KMS, bound to the deployment id by
 	// the encryption context {"deploymentId": SFDCdeploymentId}; base64.
 	EncryptedSessionID string `json:"encryptedSessionId,omitempty"`

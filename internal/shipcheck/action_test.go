@@ -87,7 +87,7 @@ func TestActionCommandInput(t *testing.T) {
 func TestActionSecretInputs(t *testing.T) {
 	inputs := readActionInputs(t, repoRoot(t))
 	for _, name := range []string{"access-token", "auth-url", "jwt-key",
-		"aws-web-identity-token"} {
+		"aws-web-identity-token", "github-token", "gitlab-token"} {
 		d := inputs[name].description
 		if !strings.Contains(d, "SECRET") || !strings.Contains(d, "secret") {
 			t.Errorf("action.yml: input %s: the description must mark it SECRET and say to "+

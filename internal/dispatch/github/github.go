@@ -57,6 +57,16 @@ var _ dispatch.Trigger = (*Dispatcher)(nil)
 
 // New validates cfg and returns a Dispatcher.
 func New(cfg Config) (*Dispatcher, error) {
+	client, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Dispatcher{client: client, token: cfg.Token}, nil
+}
+
+// NewClient validates cfg and returns a REST client with its token, for the dispatcher and
+// for the commit statuses and comments that other packages set with the same settings.
+func NewClient(cfg Config) (*gh.Client, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("configure github: %w: the token is empty", dispatch.ErrPermanent)
 	}
@@ -76,7 +86,7 @@ func New(cfg Config) (*Dispatcher, error) {
 	if err != nil {
 		return nil, dispatch.Scrub(fmt.Errorf("configure github: %w", err), cfg.Token)
 	}
-	return &Dispatcher{client: client, token: cfg.Token}, nil
+	return client, nil
 }
 
 // apiURL checks the configured API URL and gives it the trailing slash go-github wants.

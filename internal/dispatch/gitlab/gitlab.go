@@ -57,10 +57,21 @@ var _ dispatch.Trigger = (*Dispatcher)(nil)
 
 // New validates cfg and returns a Dispatcher.
 func New(cfg Config) (*Dispatcher, error) {
+	client, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	_, root, _ := baseURL(cfg.BaseURL) // NewClient has checked it
+	return &Dispatcher{client: client, token: cfg.Token, root: root}, nil
+}
+
+// NewClient validates cfg and returns a REST client with its token, for the dispatcher and
+// for the commit statuses and notes that other packages set with the same settings.
+func NewClient(cfg Config) (*gl.Client, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("configure gitlab: %w: the token is empty", dispatch.ErrPermanent)
 	}
-	base, root, err := baseURL(cfg.BaseURL)
+	base, _, err := baseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +94,7 @@ func New(cfg Config) (*Dispatcher, error) {
 	if err != nil {
 		return nil, dispatch.Scrub(fmt.Errorf("configure gitlab: %w", err), cfg.Token)
 	}
-	return &Dispatcher{client: client, token: cfg.Token, root: root}, nil
+	return client, nil
 }
 
 // baseURL checks the configured instance URL and returns it with the /api/v4/ suffix, and

@@ -19,6 +19,10 @@ import (
 const (
 	refreshToken = "5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJrBdJ4wPS8uC8opTqlgAo4u2LzQ5q9C"
 	githubToken  = "github_pat_11AAAAAAA0EndToEndTokenNotReal"
+	// runToken is the finish run's GITHUB_TOKEN, which comments on the pull request.
+	runToken = "ghs_EndToEndRunTokenNotReal000000000000"
+	// branch is where the deploy workflow was run by hand, with pull request 12 open from it.
+	branch = "feature/login"
 )
 
 // world holds the fakes and the built binaries one flow runs against.
@@ -61,11 +65,13 @@ func newWorld(t *testing.T, outcome fakeorg.Outcome) *world {
 	w.contexts = map[string]map[string]string{
 		"vars": {"SF_ORG_URL": w.org.URL(), "SF_ASYNC_DEPLOY_AWS_ROLE_ARN": "arn:aws:iam::1:role/x",
 			"AWS_REGION": "us-east-1"},
-		"secrets": {"SF_AUTH_URL": "force://PlatformCLI::" + refreshToken + "@" + host},
+		"secrets": {"SF_AUTH_URL": "force://PlatformCLI::" + refreshToken + "@" + host,
+			"GITHUB_TOKEN": runToken},
 	}
+	w.github.AddPullRequest("acme/app", 12, branch)
 	// What the runner and configure-aws-credentials put in the job's environment; the org is
 	// on loopback, which only allowed-org-hosts admits.
-	w.env = map[string]string{"GITHUB_REPOSITORY": "acme/app", "GITHUB_REF_NAME": "main",
+	w.env = map[string]string{"GITHUB_REPOSITORY": "acme/app", "GITHUB_REF_NAME": branch,
 		"GITHUB_SHA": "5f1c9e2d", "GITHUB_RUN_ID": "777", "GITHUB_SERVER_URL": "https://github.com",
 		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "ASIAENDTOEND",
 		"AWS_SECRET_ACCESS_KEY": "endtoendsecretkey", "AWS_SESSION_TOKEN": "endtoendsession",
@@ -147,11 +153,25 @@ func TestExampleWorkflowsEndToEnd(t *testing.T) {
 		status     string
 		annotation string
 		junitFail  bool
+		statuses   []string // the commit statuses, as "state|description"
 	}{
-		{"success", fakeorg.OutcomeSuccess, 0, "Succeeded", "", false},
+		{"success", fakeorg.OutcomeSuccess, 0, "Succeeded", "", false, []string{
+			pendingStatus, "pending|InProgress: 2/5 components, tests to follow",
+			"pending|InProgress: 5/5 components, tests to follow",
+			"pending|InProgress: 5/5 components, 2/4 tests",
+			"pending|InProgress: 5/5 components, 4/4 tests",
+			"success|Succeeded: 5/5 components, 4/4 tests"}},
 		{"component failure", fakeorg.OutcomeComponentFailure, 1, "Failed",
-			"::error col=9,file=mdapi/classes/AccountService.cls,line=12", false},
-		{"test failure", fakeorg.OutcomeTestFailure, 1, "Failed", "::error ", true},
+			"::error col=9,file=mdapi/classes/AccountService.cls,line=12", false, []string{
+				pendingStatus, "pending|InProgress: 1/5 components (1 error), tests to follow",
+				"pending|InProgress: 4/5 components (1 error), tests to follow",
+				"failure|Failed: 4/5 components (1 error)"}},
+		{"test failure", fakeorg.OutcomeTestFailure, 1, "Failed", "::error ", true, []string{
+			pendingStatus, "pending|InProgress: 2/5 components, tests to follow",
+			"pending|InProgress: 5/5 components, tests to follow",
+			"pending|InProgress: 5/5 components, 1/4 tests (1 failed)",
+			"pending|InProgress: 5/5 components, 3/4 tests (1 failed)",
+			"failure|Failed: 5/5 components, 3/4 tests (1 failed)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,18 +199,21 @@ func TestExampleWorkflowsEndToEnd(t *testing.T) {
 				t.Fatalf("%d dispatches, want 1:\n%s", len(dispatches), w.lambda.Logs.String())
 			}
 			d := dispatches[0]
-			if d.Workflow != "sf-async-deploy-finish.yml" || d.Ref != "main" ||
+			if d.Workflow != "sf-async-deploy-finish.yml" || d.Ref != branch ||
 				d.Inputs["deployment-id"] != id || d.Inputs["status"] != tt.status {
 				t.Errorf("dispatch = %+v", d)
 			}
 
 			w.contexts["inputs"] = d.Inputs
-			finish := runStep(t, w.cli, w.act, ourStep(t, w.finishWF), w.contexts, w.workspace, w.env)
+			finish := runStep(t, w.cli, w.act, ourStep(t, w.finishWF), w.contexts, w.workspace,
+				w.dispatchedEnv(d))
 			if finish.code != tt.code {
 				t.Fatalf("finish step exit %d, want %d:\n%s\n%s", finish.code, tt.code,
 					finish.stdout, finish.stderr)
 			}
 			w.checkFinish(t, finish, tt.status, tt.annotation, tt.junitFail)
+			w.checkStatuses(t, tt.statuses, deploy.output("deploy-url"))
+			w.checkComment(t, tt.status)
 			w.assertNoSecrets(t, deploy, finish)
 		})
 	}
@@ -246,7 +269,7 @@ func (w *world) assertNoSecrets(t *testing.T, runs ...stepRun) {
 			}
 			return nil
 		})
-	for _, secret := range []string{w.org.AccessToken(), refreshToken, githubToken,
+	for _, secret := range []string{w.org.AccessToken(), refreshToken, githubToken, runToken,
 		w.contexts["secrets"]["SF_AUTH_URL"], "endtoendsecretkey", "lambdasecretkey"} {
 		if strings.Contains(all.String(), secret) {
 			t.Errorf("secret %.8s… reached an output, a log or an artifact", secret)

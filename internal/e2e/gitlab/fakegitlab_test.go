@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/sf-async-deploy/sf-async-deploy/internal/cifake"
 )
 
 // finishRun is what running the played finish job gave.
@@ -18,9 +20,9 @@ type finishRun struct {
 }
 
 // fakeGitLab answers the two jobs endpoints the GitLab dispatcher calls, for one pipeline
-// of one project. Playing the manual finish job makes it pending, as GitLab does, and runs
-// it in the background with play, as a runner would; playing any other job answers 400
-// "Unplayable Job".
+// of one project, and the commit status and merge request note endpoints. Playing the
+// manual finish job makes it pending, as GitLab does, and runs it in the background with
+// play, as a runner would; playing any other job answers 400 "Unplayable Job".
 type fakeGitLab struct {
 	srv       *httptest.Server
 	token     string
@@ -28,6 +30,8 @@ type fakeGitLab struct {
 	path      string
 	pipeline  int64
 	play      func() finishRun
+	// rec answers the commit status, merge request and note endpoints.
+	rec cifake.GitLabRecords
 
 	mu     sync.Mutex
 	jobs   []*fakeJob
@@ -53,6 +57,7 @@ func newFakeGitLab(t *testing.T, token, projectID string, pipeline int64,
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v4/projects/{project}/pipelines/{pipeline}/jobs", f.list)
 	mux.HandleFunc("POST /api/v4/projects/{project}/jobs/{job}/play", f.playJob)
+	f.rec.Routes(mux)
 	f.srv = httptest.NewServer(f.authorized(mux))
 	t.Cleanup(f.srv.Close)
 	return f

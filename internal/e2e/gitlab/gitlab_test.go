@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,6 +61,11 @@ type scenario struct {
 	aws     *awsfake.Server
 	repo    gitRepo
 	outputs []string
+	gl      *fakeGitLab
+	// noteVars are the finish job's variables for the merge request note; the fake's
+	// goroutine reads them.
+	noteMu   sync.Mutex
+	noteVars []string
 }
 
 func newScenario(t *testing.T, tools toolchain, root, bin string, c e2eCase) *scenario {
@@ -78,6 +84,7 @@ func newScenario(t *testing.T, tools toolchain, root, bin string, c e2eCase) *sc
 		// There is no STS fake: the deploy job signs with the static keys of ciArgs.
 		"aws-role-arn":           "",
 		"finish-blocks-pipeline": c.blocks,
+		"commit-status":          true,
 	}))
 	s := &scenario{c: c, ctx: ctx, org: org, aws: fake, repo: repo}
 	t.Cleanup(func() {
@@ -94,6 +101,9 @@ func (s *scenario) run(t *testing.T) {
 	id := s.deploy(t)
 	detail, req, pipeline := s.monitorRequest(t, id)
 	gl := newFakeGitLab(t, glToken, req.ProjectID, pipeline, s.finish)
+	gl.rec.AddMergeRequest(req.ProjectID, mergeRequest, "main")
+	s.gl = gl
+	s.setNoteVars(gl.URL())
 	h, logs := newLambda(t, s.aws.URL(), gl.URL())
 	s.watch(t, h, detail, id)
 
@@ -121,6 +131,8 @@ func (s *scenario) run(t *testing.T) {
 		t.Errorf("the fake GitLab saw %d job listings and %d plays, want 2 and 1\n%s",
 			lists, plays, logs)
 	}
+	s.checkStatuses(t, req, pipeline)
+	s.checkNote(t, req.ProjectID)
 	s.checkNoSecret(t, logs.String(), finished.Detail)
 }
 
@@ -133,7 +145,7 @@ func (s *scenario) ciArgs() []string {
 		"--force-shell-executor",
 		"--no-artifacts-to-source", "--no-color",
 		// gitlab-ci-local sets GITLAB_CI=false; the CLI writes deploy.env only under GitLab.
-		"--variable", "GITLAB_CI=true", "--ignore-predefined-vars", "GITLAB_CI",
+		"--variable", "GITLAB_CI=true", "--ignore-predefined-vars", "GITLAB_CI,CI_API_V4_URL",
 		"--variable", "SF_ORG_URL=" + s.org.URL(),
 		"--variable", "SF_ASYNC_DEPLOY_ACCESS_TOKEN=" + s.org.AccessToken(),
 	}
@@ -248,7 +260,8 @@ func (s *scenario) finishedEvent(t *testing.T) putEvent {
 // finish runs the played finish job; it runs outside the test's goroutine, so it reports
 // rather than fails.
 func (s *scenario) finish() finishRun {
-	res, err := s.repo.exec(s.ctx, append(s.ciArgs(), "--manual", finishJob, finishJob)...)
+	res, err := s.repo.exec(s.ctx, append(s.ciArgs(), append(s.noteArgs(),
+		"--manual", finishJob, finishJob)...)...)
 	return finishRun{run: res, err: err}
 }
 
@@ -320,16 +333,19 @@ func (s *scenario) checkFinishArtifacts(t *testing.T, id string) {
 	}
 }
 
-// checkNoSecret scans every artifact, log and event for the org's access token.
+// checkNoSecret scans every log and event for the org's access token and the GitLab token,
+// and every artifact for the access token.
 func (s *scenario) checkNoSecret(t *testing.T, texts ...string) {
 	t.Helper()
-	token := s.org.AccessToken()
 	texts = append(texts, s.outputs...)
 	for i, text := range texts {
-		if strings.Contains(text, token) {
-			t.Errorf("the access token appears in output %d:\n%s", i, text)
+		for _, token := range []string{s.org.AccessToken(), glToken} {
+			if strings.Contains(text, token) {
+				t.Errorf("a token appears in output %d:\n%s", i, text)
+			}
 		}
 	}
+	token := s.org.AccessToken()
 	artifacts := filepath.Join(s.repo.dir, ".gitlab-ci-local", "artifacts")
 	err := filepath.WalkDir(artifacts, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
