@@ -20,7 +20,7 @@ func TestParameters(t *testing.T) {
 		"MaxWatchHours": 12, "MinTickSeconds": 60, "MaxTickSeconds": 900,
 		"GitHubApiUrl": "https://api.github.com", "GitLabUrl": "https://gitlab.com",
 		"LogRetentionDays": 30, "GitLabOidcHost": "gitlab.com",
-		"GitLabAudience": "https://gitlab.com",
+		"GitLabAudience": "https://gitlab.com", "TickPolicy": "adaptive", "CommitStatus": "true",
 	}
 	for _, name := range optional {
 		defaults[name] = ""

@@ -282,9 +282,10 @@ func TestFunction(t *testing.T) {
 	}
 	env := fn.Environment.Variables
 	names := slices.Sorted(maps.Keys(env))
-	want := []string{"ALLOWED_ORG_HOSTS", "ALLOWED_REPOSITORIES", "EVENT_BUS_NAME",
-		"GITHUB_API_URL", "GITHUB_TOKEN_SECRET", "GITLAB_TOKEN_SECRET", "GITLAB_URL", "MAX_TICK",
-		"MAX_WATCH", "MIN_TICK", "ORG_CREDENTIALS_SECRET_PREFIX"}
+	want := []string{"ALLOWED_ORG_HOSTS", "ALLOWED_REPOSITORIES", "COMMIT_STATUS",
+		"EVENT_BUS_NAME", "GITHUB_API_URL", "GITHUB_TOKEN_SECRET", "GITLAB_TOKEN_SECRET",
+		"GITLAB_URL", "MAX_TICK", "MAX_WATCH", "MIN_TICK", "ORG_CREDENTIALS_SECRET_PREFIX",
+		"TICK_POLICY"}
 	if !slices.Equal(names, want) {
 		t.Errorf("environment variables = %q, want exactly %q", names, want)
 	}
