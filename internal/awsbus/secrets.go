@@ -2,12 +2,14 @@ package awsbus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
 
 // SecretsAPI is the part of the Secrets Manager client the cache uses.
@@ -15,6 +17,9 @@ type SecretsAPI interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput,
 		opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
+
+// ErrSecretNotFound marks a secret that does not exist (or is scheduled for deletion).
+var ErrSecretNotFound = errors.New("secret not found")
 
 // DefaultSecretTTL is how long a secret read stays cached across invocations.
 const DefaultSecretTTL = 10 * time.Minute
@@ -57,6 +62,10 @@ func (s *Secrets) Get(ctx context.Context, id string) (string, error) {
 	s.mu.Unlock()
 
 	out, err := s.API.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
+	var missing *types.ResourceNotFoundException
+	if errors.As(err, &missing) {
+		return "", fmt.Errorf("read secret %q: %w: %w", id, ErrSecretNotFound, err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("read secret %q: %w", id, err)
 	}

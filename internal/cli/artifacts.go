@@ -1,17 +1,20 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/ci"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/mdapi"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/source"
 )
 
-// prepareZip returns the zip to upload (built from metadata-dir, or the given one) and a
-// function that removes what it built.
+// prepareZip returns the zip to upload (built from metadata-dir, converted from source-dir,
+// or the given one) and a function that removes what it built.
 func (r *run) prepareZip(plan *deployPlan) (string, func(), error) {
 	nothing := func() {}
 	switch plan.source {
@@ -25,8 +28,40 @@ func (r *run) prepareZip(plan *deployPlan) (string, func(), error) {
 		return plan.value, nothing, nil
 	case "metadata-dir":
 		return r.zipDir(plan.value)
+	case "source-dir":
+		return r.convertSource(plan)
 	}
 	return "", nothing, nil
+}
+
+// convertSource converts source-dir's folders straight into a deployment zip, checks the
+// zip against the Metadata API's limits and returns it.
+func (r *run) convertSource(plan *deployPlan) (string, func(), error) {
+	tmp, err := os.MkdirTemp("", "sf-async-deploy-")
+	if err != nil {
+		return "", func() {}, fmt.Errorf("create a folder for the deployment zip: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	path := filepath.Join(tmp, "deploy.zip")
+	res, err := source.ConvertToZipFile(source.Options{SourceDirs: plan.sourceDirs,
+		Manifest: plan.manifest, APIVersion: plan.apiVersion}, path)
+	if err != nil {
+		cleanup()
+		var input *source.InputError
+		if errors.As(err, &input) && input.Input == source.InputManifest {
+			return "", func() {}, usageErrorf("option manifest: %s", err)
+		}
+		return "", func() {}, usageErrorf("option source-dir: %s", err)
+	}
+	stats, err := mdapi.CheckZip(path)
+	if err != nil {
+		cleanup()
+		return "", func() {}, usageErrorf("option source-dir: %s", err)
+	}
+	r.out.Printf("Deploying %s, converted from source format: %d components, %d files, %s "+
+		"zipped", strings.Join(plan.sourceDirs, ", "), res.Components, stats.Files,
+		byteSize(stats.ZipBytes))
+	return path, cleanup, nil
 }
 
 func (r *run) zipDir(dir string) (string, func(), error) {
@@ -66,6 +101,19 @@ func (r *run) writeDeployOutputs(dir, id, deployURL string, req monitor.Request)
 		}
 	}
 	return nil
+}
+
+// checkResultsDir makes sure the results folder can be written before a deployment starts.
+func checkResultsDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErrorf("option results-dir: cannot create %q: %s", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-")
+	if err != nil {
+		return usageErrorf("option results-dir: cannot write in %q: %s", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // writeArtifact writes one file under the results folder, creating folders as needed.

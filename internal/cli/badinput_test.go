@@ -79,6 +79,12 @@ func TestBadInputExits2BeforeAnyRequest(t *testing.T) {
 			"option deployment-id"},
 		{"unknown flag", []string{"cancel", "--org", "x"}, "flag provided but not defined"},
 		{"unknown command", []string{"launch"}, "unknown command"},
+		{"eventbridge outside CI", []string{"deploy", "--metadata-dir", "testdata/metadata",
+			"--org-url", org.URL(), "--access-token", token, "--allowed-org-hosts",
+			"127.0.0.1"}, "option monitor"},
+		{"results dir is a file", append([]string{"deploy", "--metadata-dir",
+			"testdata/metadata", "--results-dir", "testdata/metadata/package.xml"}, base...),
+			"option results-dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

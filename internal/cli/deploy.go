@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
@@ -19,7 +20,7 @@ type Publisher interface {
 
 // deploySources are the alternative ways to say what to deploy.
 var deploySources = []string{"metadata-dir", "metadata-zip", "deployment-id",
-	"validated-deployment-id"}
+	"validated-deployment-id", "source-dir"}
 
 func deployCommand() command {
 	opts := append([]option{
@@ -27,6 +28,10 @@ func deployCommand() command {
 		{name: "metadata-zip", usage: "a ready deployment zip"},
 		{name: "deployment-id", usage: "adopt a deployment another tool started (0Af…)"},
 		{name: "validated-deployment-id", usage: "quick deploy this validation (0Af…)"},
+		{name: "source-dir", usage: "source-format folders to convert and deploy, " +
+			"comma-separated: package directories or the project's folder"},
+		{name: "manifest", usage: "with source-dir: a package.xml that limits what is " +
+			"deployed"},
 		{name: "test-level", usage: "NoTestRun, RunSpecifiedTests, RunLocalTests, " +
 			"RunAllTestsInOrg or RunRelevantTests (API 66.0+); default: the org's"},
 		{name: "tests", usage: "Apex test classes for RunSpecifiedTests, comma-separated"},
@@ -44,14 +49,17 @@ func deployCommand() command {
 
 // deployPlan is the validated input of one deploy.
 type deployPlan struct {
-	source  string
-	value   string
-	options salesforce.DeployOptions
-	handoff handoffPlan
+	source     string
+	value      string
+	sourceDirs []string // source-dir, split
+	manifest   string
+	apiVersion string
+	options    salesforce.DeployOptions
+	handoff    handoffPlan
 }
 
 func readDeployPlan(o *options, apiVersion string, now time.Time) (deployPlan, error) {
-	var plan deployPlan
+	plan := deployPlan{apiVersion: apiVersion}
 	var given []string
 	for _, name := range deploySources {
 		if o.str(name) != "" {
@@ -60,8 +68,8 @@ func readDeployPlan(o *options, apiVersion string, now time.Time) (deployPlan, e
 	}
 	switch len(given) {
 	case 0:
-		return plan, usageErrorf("nothing to deploy: set one of metadata-dir, metadata-zip, " +
-			"deployment-id or validated-deployment-id")
+		return plan, usageErrorf("nothing to deploy: set one of metadata-dir, source-dir, " +
+			"metadata-zip, deployment-id or validated-deployment-id")
 	case 1:
 		plan.source, plan.value = given[0], o.str(given[0])
 	default:
@@ -71,6 +79,9 @@ func readDeployPlan(o *options, apiVersion string, now time.Time) (deployPlan, e
 		return plan, err
 	}
 	var err error
+	if plan.sourceDirs, plan.manifest, err = readSourceDirs(o, plan); err != nil {
+		return plan, err
+	}
 	if plan.options, err = readDeployOptions(o, apiVersion); err != nil {
 		return plan, err
 	}
@@ -98,6 +109,47 @@ func checkSource(source, value string) error {
 		}
 	}
 	return nil
+}
+
+// readSourceDirs reads source-dir's folders and manifest, which only goes with source-dir.
+func readSourceDirs(o *options, plan deployPlan) ([]string, string, error) {
+	manifest := o.str("manifest")
+	if plan.source != "source-dir" {
+		if manifest != "" {
+			return nil, "", usageErrorf("option manifest only applies with source-dir, not "+
+				"%s: drop manifest, or deploy a package.xml folder with metadata-dir", plan.source)
+		}
+		return nil, "", nil
+	}
+	dirs := splitFolders(plan.value)
+	for _, dir := range dirs {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, "", usageErrorf("option source-dir: %q is not a folder: give "+
+				"package directories such as force-app, comma-separated, or the project's "+
+				"folder", dir)
+		}
+	}
+	if manifest != "" {
+		if info, err := os.Stat(manifest); err != nil || info.IsDir() {
+			return nil, "", usageErrorf("option manifest: %q is not a file: give the path "+
+				"of a package.xml", manifest)
+		}
+	}
+	return dirs, manifest, nil
+}
+
+// splitFolders splits a list of folders at commas and new lines (not spaces, which folder
+// names may hold).
+func splitFolders(v string) []string {
+	var out []string
+	for _, item := range strings.FieldsFunc(v, func(r rune) bool {
+		return r == ',' || r == '\n'
+	}) {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func readDeployOptions(o *options, apiVersion string) (salesforce.DeployOptions, error) {
@@ -162,6 +214,9 @@ func runDeploy(ctx context.Context, r *run, o *options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkResultsDir(o.str("results-dir")); err != nil {
+		return err
+	}
 	zipPath, cleanup, err := r.prepareZip(&plan)
 	if err != nil {
 		return err
@@ -178,10 +233,16 @@ func runDeploy(ctx context.Context, r *run, o *options) error {
 	deployURL := salesforce.DeployStatusURL(session.InstanceURL, id)
 	r.out.Printf("Deployment %s started: %s", id, deployURL)
 	req := plan.handoff.request(r.env.Getenv, id, session, cfg.apiVersion, r.env.Now())
-	if err := r.writeDeployOutputs(o.str("results-dir"), id, deployURL, req); err != nil {
+	// The deployment runs from here on: hand it off even when an output cannot be written.
+	outErr := r.writeDeployOutputs(o.str("results-dir"), id, deployURL, req)
+	if err := r.handOff(ctx, plan.handoff, publisher, req); err != nil {
 		return err
 	}
-	return r.handOff(ctx, plan.handoff, publisher, req)
+	if outErr != nil {
+		return &exitError{code: ExitRemote, err: fmt.Errorf("%w; the deployment %s is running "+
+			"and its monitor request was handed off", outErr, id)}
+	}
+	return nil
 }
 
 func (r *run) startDeployment(ctx context.Context, client *salesforce.Client, plan deployPlan,
@@ -199,12 +260,17 @@ func (r *run) startDeployment(ctx context.Context, client *salesforce.Client, pl
 		if err != nil {
 			return "", err
 		}
-		return answer.ID, nil
+		return startedID(answer)
 	}
 	answer, err := client.StartDeploy(ctx, zipPath, plan.options)
 	if err != nil {
 		return "", err
 	}
+	return startedID(answer)
+}
+
+// startedID checks that the org's answer to a start names the new deployment.
+func startedID(answer salesforce.DeployRequest) (string, error) {
 	if !salesforce.ValidDeploymentID(answer.ID) {
 		return "", fmt.Errorf("start deployment: the org answered without a deployment id")
 	}

@@ -105,7 +105,7 @@ func TestDeployUnderGitLabWritesDotenv(t *testing.T) {
 
 func TestDeployPublishFailureSaysTheDeploymentRuns(t *testing.T) {
 	org := startOrg(t, fakeorg.Options{})
-	inv := newInvocation(t, org)
+	inv := newInvocation(t, org).github()
 	inv.pub = &recordingPublisher{err: errors.New("AccessDeniedException: not authorized")}
 	inv.run(append([]string{"deploy", "--metadata-dir", "testdata/metadata"},
 		inv.orgFlags()...)...)

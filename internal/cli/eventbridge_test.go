@@ -54,7 +54,7 @@ func TestDeployWhenPutEventsRefusesTheEntry(t *testing.T) {
 	fake := useFakeAWS(t)
 	fake.FailPutEvents(1)
 	org := startOrg(t, fakeorg.Options{})
-	inv := newInvocation(t, org)
+	inv := newInvocation(t, org).github()
 	inv.run(append([]string{"deploy", "--metadata-dir", "testdata/metadata"},
 		inv.orgFlags()...)...)
 	inv.want(ExitRemote)
@@ -93,7 +93,7 @@ func TestDeployEncryptsTheSessionWithKMS(t *testing.T) {
 	fake := useFakeAWS(t)
 	t.Setenv("AWS_ENDPOINT_URL_KMS", fake.URL())
 	org := startOrg(t, fakeorg.Options{})
-	inv := newInvocation(t, org)
+	inv := newInvocation(t, org).gitlab()
 	inv.run(append([]string{"deploy", "--metadata-dir", "testdata/metadata", "--kms-key-id",
 		"alias/sf-async-deploy"}, inv.orgFlags()...)...)
 	inv.want(ExitOK)

@@ -70,6 +70,11 @@ func readHandoffPlan(o *options, now time.Time) (handoffPlan, error) {
 	if p.aws, err = readAWSSettings(o, o.getenv); err != nil {
 		return p, err
 	}
+	if p.mode == "eventbridge" && o.getenv("GITHUB_ACTIONS") != "true" &&
+		o.getenv("GITLAB_CI") != "true" {
+		return p, usageErrorf("option monitor: eventbridge hands the finish to a GitHub workflow " +
+			"or a GitLab job, and this runs in neither: use monitor none and run finish yourself")
+	}
 	if p.mode == "eventbridge" && p.bus == "" {
 		return p, usageErrorf("option event-bus: required with monitor eventbridge")
 	}

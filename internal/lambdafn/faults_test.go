@@ -3,6 +3,7 @@ package lambdafn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -135,4 +136,81 @@ func TestOrgTimeoutsResetsAndUnknownDeployments(t *testing.T) {
 			t.Fatalf("want one Unknown finish; got %v", puts)
 		}
 	})
+}
+
+const refreshToken = "5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJrBdJ4wPS8uC8opTqlgAo4u2LzQ5q9C"
+
+// withCredentialRef gives the harness an org secret for the fake org's refresh grant.
+func withCredentialRef(t *testing.T, hz *harness, token string) monitor.Request {
+	t.Helper()
+	hz.aws.SetSecret("sf-async-deploy/org/prod", `{"authUrl":"force://PlatformCLI::`+token+
+		`@`+strings.TrimPrefix(hz.org.URL(), "https://")+`"}`)
+	req := hz.request(hz.deployment(t))
+	req.SessionID, req.CredentialRef = "", "prod"
+	return req
+}
+
+func TestTransientRefreshFailureIsRetriedNotUnknown(t *testing.T) {
+	hz := newHarness(t, fakeorg.Options{RefreshToken: refreshToken, ClientID: "PlatformCLI"})
+	req := withCredentialRef(t, hz, refreshToken)
+	hz.h.HandleSQS(context.Background(), batch(sqsMessage(t, 1, req))) // logs in
+	hz.org.Fail(1, fakeorg.Fault{Kind: fakeorg.FaultSessionExpired, Path: "deployRequest"})
+	hz.org.Fail(1, fakeorg.Fault{Kind: fakeorg.FaultUnavailable, Path: "oauth2/token"})
+	resp := hz.h.HandleSQS(context.Background(), batch(sqsMessage(t, 2, req)))
+	if len(failed(resp)) != 1 || len(hz.aws.Calls(putEvents)) != 0 {
+		t.Fatalf("a brief token endpoint outage ended the watch; logs:\n%s", hz.logs.String())
+	}
+}
+
+func TestRefusedOrMissingCredentialsFinishUnknown(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret bool
+		token  string
+		want   string
+	}{
+		{"revoked refresh token", true, "5AepRevokedRefreshTokenValue0000000000000000000000", "refused the login"},
+		{"secret missing", false, "", "secret not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hz := newHarness(t, fakeorg.Options{RefreshToken: refreshToken, ClientID: "PlatformCLI"})
+			req := withCredentialRef(t, hz, tt.token)
+			if !tt.secret {
+				req.CredentialRef = "absent"
+			}
+			resp := hz.h.HandleSQS(context.Background(), batch(sqsMessage(t, 1, req)))
+			puts := hz.aws.Calls(putEvents)
+			if len(failed(resp)) != 0 || len(puts) != 1 || !strings.Contains(puts[0].Raw, tt.want) {
+				t.Fatalf("want one Unknown finish naming %q; got %v\n%s", tt.want, puts,
+					hz.logs.String())
+			}
+			hz.assertNoSecret(t, tt.token, refreshToken)
+		})
+	}
+}
+
+func TestRotatedSecretIsReadAgain(t *testing.T) {
+	hz := newHarness(t, fakeorg.Options{RefreshToken: refreshToken, ClientID: "PlatformCLI"})
+	req := withCredentialRef(t, hz, refreshToken)
+	for i := range 2 {
+		hz.h.HandleSQS(context.Background(), batch(sqsMessage(t, i, req)))
+		hz.now = hz.now.Add(11 * time.Minute)
+	}
+	if n := len(hz.aws.Calls(getSecret)); n != 2 {
+		t.Errorf("%d secret reads over 22 minutes, want 2 (one per TTL)", n)
+	}
+}
+
+func TestLegacyRequestIsTimedFromItsFirstSend(t *testing.T) {
+	hz := newHarness(t, fakeorg.Options{})
+	req := hz.request(hz.deployment(t))
+	req.RequestedAt, req.Deadline = "", ""
+	msg := sqsMessage(t, 1, req)
+	msg.Attributes["SentTimestamp"] = fmt.Sprint(hz.now.Add(-13 * time.Hour).UnixMilli())
+	resp := hz.h.HandleSQS(context.Background(), batch(msg))
+	puts := hz.aws.Calls(putEvents)
+	if len(failed(resp)) != 0 || len(puts) != 1 || !strings.Contains(puts[0].Raw, "MAX_WATCH") {
+		t.Fatalf("want an Unknown finish past MAX_WATCH; got %v", puts)
+	}
 }

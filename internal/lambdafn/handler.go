@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
-	"github.com/sf-async-deploy/sf-async-deploy/internal/salesforce"
 )
 
 // eventPublisher puts the Deployment Finished event on the bus.
@@ -59,7 +58,7 @@ type Handler struct {
 	Now        func() time.Time
 
 	mu       sync.Mutex
-	clients  map[string]*salesforce.Client
+	clients  map[string]cachedClient
 	finishes deploymentLocks
 }
 

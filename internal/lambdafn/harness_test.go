@@ -54,7 +54,7 @@ func newHarness(t *testing.T, opts fakeorg.Options) *harness {
 		now: fakeorg.DefaultStart.Add(time.Minute)}
 	hz.h = &Handler{
 		Config: cfg, Bus: awsbus.NewPublisher(awsCfg, cfg.EventBus), Queue: awsbus.NewQueue(awsCfg),
-		Secrets: awsbus.NewSecrets(awsCfg), Sessions: awsbus.NewSessionCipher(awsCfg),
+		Secrets: secretsOnClock(awsCfg, hz), Sessions: awsbus.NewSessionCipher(awsCfg),
 		HTTPClient: org.Client(),
 		Ticker:     monitor.FixedTick{Default: time.Minute, Min: cfg.MinTick, Max: cfg.MaxTick},
 		Triggers:   hz.triggers.factory, Log: NewLogger(mapEnv(nil), hz.logs),
@@ -112,6 +112,9 @@ func failed(resp events.SQSEventResponse) []string {
 func (hz *harness) assertNoSecret(t *testing.T, secrets ...string) {
 	t.Helper()
 	for _, s := range append(secrets, hz.org.AccessToken()) {
+		if s == "" {
+			continue
+		}
 		if strings.Contains(hz.logs.String(), s) {
 			t.Errorf("a secret reached the logs:\n%s", hz.logs.String())
 		}
@@ -166,4 +169,11 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// secretsOnClock is the real secret cache, on the harness's clock.
+func secretsOnClock(cfg aws.Config, hz *harness) *awsbus.Secrets {
+	s := awsbus.NewSecrets(cfg)
+	s.Now = func() time.Time { return hz.now }
+	return s
 }

@@ -20,9 +20,9 @@ var errNoCredentials = errors.New("no org credentials")
 func (h *Handler) orgClient(ctx context.Context, req monitor.Request) (*salesforce.Client, error) {
 	key := clientKey(req)
 	h.mu.Lock()
-	if c, ok := h.clients[key]; ok {
+	if c, ok := h.clients[key]; ok && h.now().Sub(c.made) < clientTTL {
 		h.mu.Unlock()
-		return c, nil
+		return c.client, nil
 	}
 	h.mu.Unlock()
 
@@ -39,10 +39,27 @@ func (h *Handler) orgClient(ctx context.Context, req monitor.Request) (*salesfor
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.clients == nil {
-		h.clients = map[string]*salesforce.Client{}
+		h.clients = map[string]cachedClient{}
 	}
-	h.clients[key] = client
+	h.clients[key] = cachedClient{client: client, made: h.now()}
 	return client, nil
+}
+
+// clientTTL is how long an org client (and the credential it was built from) is reused: as
+// long as a secret read is cached, so a rotated secret is picked up.
+const clientTTL = awsbus.DefaultSecretTTL
+
+// cachedClient is an org client and when it was built.
+type cachedClient struct {
+	client *salesforce.Client
+	made   time.Time
+}
+
+// dropClient forgets the client of a request whose watch ended.
+func (h *Handler) dropClient(req monitor.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.clients, clientKey(req))
 }
 
 // noRetries: the queue's next tick is the Lambda's retry.

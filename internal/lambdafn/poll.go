@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/sf-async-deploy/sf-async-deploy/internal/awsbus"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/salesforce"
 )
@@ -28,7 +29,7 @@ func (h *Handler) check(ctx context.Context, msg events.SQSMessage) bool {
 		return false
 	}
 	log = log.With("deployment_id", req.DeploymentID, "repository", req.RepoPath)
-	if reason := h.watchOver(req); reason != "" {
+	if reason := h.watchOver(req, sentAt(msg)); reason != "" {
 		return h.finish(ctx, log, msg, unknownFinish(req, reason, h.now()))
 	}
 	client, err := h.orgClient(ctx, req)
@@ -48,16 +49,25 @@ func (h *Handler) check(ctx context.Context, msg events.SQSMessage) bool {
 			"next_check_seconds", int(next/time.Second), "api_usage", client.APIUsage())
 		return h.delay(ctx, log, msg, next)
 	}
-	return h.finish(ctx, log, msg, finishedFrom(req, status, h.now()))
+	keep := h.finish(ctx, log, msg, finishedFrom(req, status, h.now()))
+	if !keep {
+		h.dropClient(req)
+	}
+	return keep
 }
 
-// watchOver returns why monitoring must stop without an outcome, or "".
-func (h *Handler) watchOver(req monitor.Request) string {
+// watchOver returns why monitoring must stop without an outcome, or "". A request without
+// requestedAt (the original five fields) is timed from when SQS first received it.
+func (h *Handler) watchOver(req monitor.Request, sent time.Time) string {
 	now := h.now()
 	if d := monitor.Time(req.Deadline); !d.IsZero() && now.After(d) {
 		return "the request's deadline " + req.Deadline + " passed before the deployment ended"
 	}
-	if r := monitor.Time(req.RequestedAt); !r.IsZero() && now.Sub(r) > h.Config.MaxWatch {
+	r := monitor.Time(req.RequestedAt)
+	if r.IsZero() {
+		r = sent
+	}
+	if !r.IsZero() && now.Sub(r) > h.Config.MaxWatch {
 		return fmt.Sprintf("the watch passed MAX_WATCH (%s) before the deployment ended",
 			h.Config.MaxWatch)
 	}
@@ -73,6 +83,10 @@ func (h *Handler) statusFailed(ctx context.Context, log *slog.Logger, msg events
 		h.forgetClient(req)
 		return h.finish(ctx, log, msg, unknownFinish(req, "the org session expired and no "+
 			"refreshable credential is configured for it", h.now()))
+	case errors.Is(err, salesforce.ErrAuthFailed):
+		h.forgetClient(req)
+		return h.finish(ctx, log, msg, unknownFinish(req, "the org refused the login of the "+
+			"credential secret: "+err.Error(), h.now()))
 	case errors.Is(err, salesforce.ErrNotFound):
 		return h.finish(ctx, log, msg, unknownFinish(req, "the org does not know this "+
 			"deployment", h.now()))
@@ -90,7 +104,7 @@ func (h *Handler) statusFailed(ctx context.Context, log *slog.Logger, msg events
 func (h *Handler) credentialsFailed(ctx context.Context, log *slog.Logger, msg events.SQSMessage,
 	req monitor.Request, err error) bool {
 	if errors.Is(err, errNoCredentials) || errors.Is(err, salesforce.ErrBadCredentialSecret) ||
-		errors.Is(err, salesforce.ErrAuthFailed) {
+		errors.Is(err, salesforce.ErrAuthFailed) || errors.Is(err, awsbus.ErrSecretNotFound) {
 		return h.finish(ctx, log, msg, unknownFinish(req, err.Error(), h.now()))
 	}
 	log.Warn("credentials unavailable; retrying on the next tick", "error", err.Error())
@@ -121,6 +135,15 @@ func (h *Handler) delay(ctx context.Context, log *slog.Logger, msg events.SQSMes
 			"error", err.Error())
 	}
 	return true
+}
+
+// sentAt is the message's SentTimestamp attribute (milliseconds since the epoch), or zero.
+func sentAt(msg events.SQSMessage) time.Time {
+	ms, err := strconv.ParseInt(msg.Attributes["SentTimestamp"], 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 func progress(done, total int) string {

@@ -48,7 +48,7 @@ func TestValidate(t *testing.T) {
 		{"http host", func(r *Request) { r.OrgURL = "http://acme.my.salesforce.com" }, "SFDCorgUrl"},
 		{"bad id", func(r *Request) { r.DeploymentID = "001000000000001" }, "SFDCdeploymentId"},
 		{"unknown ci", func(r *Request) { r.CI = "jenkins" }, "ci"},
-		{"newer schema", func(r *Request) { r.SchemaVersion = 2 }, "schemaVersion"},
+		{"newer schema is accepted", func(r *Request) { r.SchemaVersion = 2 }, ""},
 		{"bad deadline", func(r *Request) { r.Deadline = "tomorrow" }, "deadline"},
 		{"github without ref", func(r *Request) { r.Ref = "" }, "ref"},
 		{"negative tick", func(r *Request) { r.TickSeconds = -1 }, "tickSeconds"},

@@ -73,15 +73,13 @@ func (r Request) oversized() string {
 	return ""
 }
 
-// Validate checks a request against the rules; every error wraps ErrInvalid.
+// Validate checks a request against the rules; every error wraps ErrInvalid. A newer
+// schemaVersion is accepted: its unknown fields are ignored, so newer publishers work here.
 func (r Request) Validate(rules Rules) error {
 	if name := r.oversized(); name != "" {
 		return fmt.Errorf("%w: %s is longer than its limit", ErrInvalid, name)
 	}
 	switch {
-	case r.SchemaVersion > SchemaVersion:
-		return fmt.Errorf("%w: schemaVersion %d is newer than %d", ErrInvalid, r.SchemaVersion,
-			SchemaVersion)
 	case !salesforce.ValidDeploymentID(r.DeploymentID):
 		return fmt.Errorf("%w: SFDCdeploymentId %q is not a deployment id", ErrInvalid,
 			r.DeploymentID)

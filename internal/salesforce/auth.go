@@ -172,6 +172,10 @@ func requestToken(ctx context.Context, hc *http.Client, login *url.URL, form url
 	if err != nil {
 		return Session{}, fmt.Errorf("read token answer from %s: %w", login.Host, err)
 	}
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		return Session{}, fmt.Errorf("request token from %s: %w", login.Host,
+			parseAPIError(resp.StatusCode, body))
+	}
 	if resp.StatusCode != http.StatusOK {
 		apiErr := parseAPIError(resp.StatusCode, body)
 		return Session{}, fmt.Errorf("request token from %s: %w: %w", login.Host, ErrAuthFailed, apiErr)

@@ -148,7 +148,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		case errors.Is(err, ErrSessionExpired) && !refreshed:
 			refreshed = true
 			if _, rerr := c.refresh(ctx, c.currentToken()); rerr != nil {
-				return nil, fmt.Errorf("%w (refresh: %w)", err, rerr)
+				return nil, refreshFailed(err, rerr)
 			}
 			continue
 		case !r.retry || !isTransient(err) || attempt >= len(c.backoff):
@@ -160,6 +160,16 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			return nil, fmt.Errorf("%w (gave up waiting: %w)", err, werr)
 		}
 	}
+}
+
+// refreshFailed reports a failed refresh: as an expired session when the credential cannot
+// refresh or was refused, else as the refresh's own (possibly transient) failure, so that a
+// brief token endpoint outage is retried rather than taken for an expired session.
+func refreshFailed(expired, refresh error) error {
+	if errors.Is(refresh, ErrSessionExpired) || errors.Is(refresh, ErrAuthFailed) {
+		return fmt.Errorf("%w (refresh: %w)", expired, refresh)
+	}
+	return fmt.Errorf("refresh the expired session: %w", refresh)
 }
 
 func (c *Client) currentToken() string {

@@ -57,15 +57,17 @@ func (p HostPolicy) LoginURL(raw string) (*url.URL, error) {
 }
 
 func (p HostPolicy) check(raw string, login bool) (*url.URL, error) {
+	// Errors name at most the scheme and host: a pasted URL may carry a session id.
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("invalid URL %q: want https://NAME.my.salesforce.com", raw)
+		return nil, fmt.Errorf("not a URL with a host: want https://NAME.my.salesforce.com")
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("URL for host %q must not carry user info", u.Hostname())
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("URL %q must be only scheme and host, with no path or query", raw)
+		return nil, fmt.Errorf("URL for host %q must be only scheme and host, with no path or "+
+			"query: want %s://%s", u.Hostname(), u.Scheme, u.Host)
 	}
 	if err := p.allowHost(u, login); err != nil {
 		return nil, err

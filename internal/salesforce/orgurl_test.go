@@ -39,7 +39,7 @@ func TestOrgURL(t *testing.T) {
 			extra: []string{"*.example.com"}, wantErr: "only https"},
 		{name: "extra pattern", raw: "https://org.example.com", extra: []string{"*.example.com"},
 			want: "https://org.example.com"},
-		{name: "garbage", raw: "::", wantErr: "invalid URL"},
+		{name: "garbage", raw: "::", wantErr: "not a URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,4 +171,19 @@ func FuzzParseJWTKey(f *testing.F) {
 			t.Fatal("nil key without an error")
 		}
 	})
+}
+
+func TestOrgURLErrorsDoNotEchoTheURL(t *testing.T) {
+	const sid = "00D5g00000ABCDE!AQ4AQSessionIdPastedByMistake"
+	for _, raw := range []string{
+		"https://acme.my.salesforce.com/secur/frontdoor.jsp?sid=" + sid,
+		"https://acme.my.salesforce.com/?sid=" + sid,
+		"%zz" + sid,
+		"https://evil.example/" + sid,
+	} {
+		_, err := HostPolicy{}.OrgURL(raw)
+		if err == nil || strings.Contains(err.Error(), sid) {
+			t.Errorf("OrgURL error %v repeats the URL", err)
+		}
+	}
 }

@@ -87,7 +87,7 @@ func TestTriggerDispatchesOnce(t *testing.T) {
 		t.Fatalf("run listings = %d, want 1", len(gets))
 	}
 	q, _ := url.ParseQuery(gets[0].Query)
-	if q.Get("event") != "workflow_dispatch" || q.Get("created") != ">=2026-03-02T09:50:00Z" {
+	if q.Get("event") != "workflow_dispatch" || q.Get("created") != ">=2026-03-02T09:58:00Z" {
 		t.Errorf("list query = %q", gets[0].Query)
 	}
 	for _, r := range append(posts, gets...) {
@@ -279,5 +279,22 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Errorf("New error = %v, want ErrPermanent", err)
 			}
 		})
+	}
+}
+
+// TestARunStartedByHandBeforeTheEndIsNotTheFinish: a finish run started by hand while the
+// deployment ran (it exited 3) must not stop the dispatch after the deployment ends.
+func TestARunStartedByHandBeforeTheEndIsNotTheFinish(t *testing.T) {
+	fake, srv := newFakeGitHub(t, "runs_other.json")
+	d := newDispatcher(t, srv.URL)
+	f := finished()
+	f.DeploymentID = "0Af5g00000OTHER1"
+	f.FinishedAt = "2026-03-02T11:30:00Z" // the listed run is from 10:12
+	out, err := d.Trigger(context.Background(), f)
+	if err != nil || out.Action != dispatch.Dispatched {
+		t.Fatalf("Trigger = %+v, %v; want a dispatch", out, err)
+	}
+	if n := len(fake.calls(http.MethodPost)); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
 	}
 }

@@ -19,7 +19,7 @@ const (
 
 // clockSkew widens the created filter, since the runner's clock that wrote requestedAt may
 // run ahead of GitHub's.
-const clockSkew = 10 * time.Minute
+const clockSkew = 2 * time.Minute
 
 // existingRun returns the workflow_dispatch run of t.workflow whose display title holds the
 // deployment id, or nil when there is none.
@@ -27,7 +27,7 @@ func (d *Dispatcher) existingRun(ctx context.Context, t dispatchTarget,
 	f monitor.Finished) (*gh.WorkflowRun, error) {
 	opts := &gh.ListWorkflowRunsOptions{
 		Event:       "workflow_dispatch",
-		Created:     createdSince(f.RequestedAt),
+		Created:     createdSince(since(f)),
 		ListOptions: gh.ListOptions{PerPage: runsPerPage},
 	}
 	for page := 1; page <= maxRunPages; page++ {
@@ -39,7 +39,7 @@ func (d *Dispatcher) existingRun(ctx context.Context, t dispatchTarget,
 				t.workflow, f.RepoPath), t)
 		}
 		for _, run := range runs.WorkflowRuns {
-			if strings.Contains(run.GetDisplayTitle(), f.DeploymentID) {
+			if strings.Contains(run.GetDisplayTitle(), f.DeploymentID) && startedSince(run, f) {
 				return run, nil
 			}
 		}
@@ -48,6 +48,26 @@ func (d *Dispatcher) existingRun(ctx context.Context, t dispatchTarget,
 		}
 	}
 	return nil, nil
+}
+
+// since is when a finish run for f can have started: the deployment's end as the monitor saw
+// it, so that a run started by hand while the deployment ran (it exits 3) does not count as
+// the finish; for an event without finishedAt, the request.
+func since(f monitor.Finished) string {
+	if f.FinishedAt != "" {
+		return f.FinishedAt
+	}
+	return f.RequestedAt
+}
+
+// startedSince checks a listed run against since(f) too, should the listing's filter be
+// wider than asked.
+func startedSince(run *gh.WorkflowRun, f monitor.Finished) bool {
+	at, err := time.Parse(time.RFC3339, since(f))
+	if err != nil || run.CreatedAt == nil {
+		return true
+	}
+	return !run.GetCreatedAt().Time.Before(at.Add(-clockSkew))
 }
 
 // createdSince turns requestedAt into GitHub's created filter; an empty or unreadable time

@@ -1,0 +1,5 @@
+({
+    greet: function (component) {
+        component.set('v.name', 'Finance');
+    }
+})

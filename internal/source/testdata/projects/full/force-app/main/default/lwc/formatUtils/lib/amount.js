@@ -1,0 +1,3 @@
+export function formatAmount(value) {
+    return value == null ? '' : `$${Number(value).toFixed(2)}`;
+}

@@ -1,0 +1,1 @@
+window.invoiceConfig = { currency: 'USD', decimals: 2 };

@@ -1,0 +1,2 @@
+trigger CaseTrigger on Case (after insert) {
+}

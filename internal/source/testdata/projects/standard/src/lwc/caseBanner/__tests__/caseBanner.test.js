@@ -1,0 +1,1 @@
+describe('c-case-banner', () => { it('exists', () => {}); });

@@ -1,0 +1,61 @@
+package source
+
+// knownUnsupported names the metadata types, by source suffix, that projects often hold and
+// this converter does not convert, so that an error can name the type. A suffix not listed
+// here, and in no supported type, is reported as unknown.
+var knownUnsupported = map[string]string{
+	"approvalProcess":          "ApprovalProcess",
+	"assignmentRules":          "AssignmentRules",
+	"asset":                    "ContentAsset",
+	"authprovider":             "AuthProvider",
+	"autoResponseRules":        "AutoResponseRules",
+	"bot":                      "Bot",
+	"brandingSet":              "BrandingSet",
+	"connectedApp":             "ConnectedApp",
+	"crt":                      "Certificate",
+	"cspTrustedSite":           "CspTrustedSite",
+	"dataSource":               "ExternalDataSource",
+	"document":                 "Document",
+	"documentFolder":           "DocumentFolder",
+	"duplicateRule":            "DuplicateRule",
+	"escalationRules":          "EscalationRules",
+	"externalCredential":       "ExternalCredential",
+	"flowDefinition":           "FlowDefinition",
+	"group":                    "Group",
+	"index":                    "Index (a CustomObject child)",
+	"installedPackage":         "InstalledPackage",
+	"label":                    "CustomLabel, decomposed (sourceBehaviorOptions)",
+	"letter":                   "Letterhead",
+	"lightningExperienceTheme": "LightningExperienceTheme",
+	"matchingRule":             "MatchingRules",
+	"messageChannel":           "LightningMessageChannel",
+	"mutingpermissionset":      "MutingPermissionSet",
+	"network":                  "Network",
+	"notiftype":                "CustomNotificationType",
+	"objectTranslation":        "CustomObjectTranslation",
+	"pathAssistant":            "PathAssistant",
+	"platformEventChannel":     "PlatformEventChannel",
+	"queue":                    "Queue",
+	"quickAction":              "QuickAction",
+	"role":                     "Role",
+	"settings":                 "Settings",
+	"sharingRules":             "SharingRules",
+	"site":                     "CustomSite",
+	"standardValueSet":         "StandardValueSet",
+	"testSuite":                "ApexTestSuite",
+	"topicsForObjects":         "TopicsForObjects",
+	"translation":              "Translations",
+	"workflow":                 "Workflow",
+}
+
+// unsupportedDirs names, by folder, types whose files are found by folder and not by suffix.
+var unsupportedDirs = map[string]string{
+	"contentassets":      "ContentAsset",
+	"documents":          "Document",
+	"experiences":        "ExperienceBundle",
+	"digitalExperiences": "DigitalExperienceBundle",
+	"objectTranslations": "CustomObjectTranslation",
+	"siteDotComSites":    "SiteDotCom",
+	"waveTemplates":      "WaveTemplateBundle",
+	"lightningTypes":     "LightningTypeBundle",
+}
