@@ -112,8 +112,8 @@ func eventPattern(t *testing.T, tpl *cloudformation.Template, rule string) map[s
 }
 
 // matchPattern evaluates the part of EventBridge's pattern language the template uses:
-// each key's list of exact string values, nested for detail. Anything else fails the test,
-// so a richer pattern needs a richer matcher here.
+// each key's list of exact string values or one {exists: bool}, nested for detail. Anything
+// else fails the test, so a richer pattern needs a richer matcher here.
 func matchPattern(t *testing.T, pattern, event map[string]any) bool {
 	t.Helper()
 	for key, want := range pattern {
@@ -128,6 +128,12 @@ func matchPattern(t *testing.T, pattern, event map[string]any) bool {
 		if !ok {
 			t.Fatalf("pattern %s: %v is not a list of values", key, want)
 		}
+		if exists, ok := existsMatch(t, key, values); ok {
+			if _, present := event[key]; present != exists {
+				return false
+			}
+			continue
+		}
 		for _, v := range values {
 			if _, ok := v.(string); !ok {
 				t.Fatalf("pattern %s: %v is not an exact string match", key, v)
@@ -138,6 +144,23 @@ func matchPattern(t *testing.T, pattern, event map[string]any) bool {
 		}
 	}
 	return len(pattern) > 0
+}
+
+// existsMatch reads a pattern's [{exists: bool}]; ok is false for any other list.
+func existsMatch(t *testing.T, key string, values []any) (exists, ok bool) {
+	t.Helper()
+	if len(values) != 1 {
+		return false, false
+	}
+	m, isMap := values[0].(map[string]any)
+	if !isMap {
+		return false, false
+	}
+	exists, ok = m["exists"].(bool)
+	if !ok || len(m) != 1 {
+		t.Fatalf("pattern %s: %v is not {exists: true|false}", key, m)
+	}
+	return exists, true
 }
 
 // checkQueuePolicy wants a policy on queue that lets events.amazonaws.com send only from

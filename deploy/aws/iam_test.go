@@ -142,8 +142,9 @@ func TestFunctionRoleIsLeastPrivilege(t *testing.T) {
 	}{
 		"ConsumeMonitorQueue": {"", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage",
 			"sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"}, getAtt("MonitorQueue")},
-		"KeepFailedDispatches": {"", []string{"sqs:SendMessage"}, getAtt("FinishDeadLetterQueue")},
-		"PublishFinished":      {"", []string{"events:PutEvents"}, nil},
+		"ConsumeFinishQueue": {"", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage",
+			"sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"}, getAtt("FinishQueue")},
+		"PublishFinished": {"", []string{"events:PutEvents"}, nil},
 		"ReadGitHubToken": {"HasGitHubToken", []string{"secretsmanager:GetSecretValue"},
 			map[string]any{"Ref": "GitHubTokenSecretArn"}},
 		"ReadGitLabToken": {"HasGitLabToken", []string{"secretsmanager:GetSecretValue"},

@@ -6,8 +6,11 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/lambdafn"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 )
 
@@ -31,35 +34,47 @@ func TestTemplateIsPlainCloudFormation(t *testing.T) {
 	rawTemplate(t) // anchors, aliases and duplicate keys fail here
 }
 
-func TestEventSourceMappingReportsBatchItemFailures(t *testing.T) {
+// TestEventSourceMappingsReportBatchItemFailures: without ReportBatchItemFailures, every
+// pending monitor request would be deleted after its first check, and every failed dispatch
+// with its batch.
+func TestEventSourceMappingsReportBatchItemFailures(t *testing.T) {
 	t.Parallel()
 	tpl := openTemplate(t)
-	all := tpl.GetAllLambdaEventSourceMappingResources()
-	if len(all) != 1 {
-		t.Fatalf("%d event source mappings, want 1", len(all))
+	raw := rawTemplate(t)
+	mappings := map[string]struct {
+		queue    string
+		maxBatch int
+	}{
+		"MonitorEventSourceMapping": {"MonitorQueue", 10},
+		"FinishEventSourceMapping":  {"FinishQueue", 5},
 	}
-	esm, err := tpl.GetLambdaEventSourceMappingWithName("MonitorEventSourceMapping")
-	if err != nil {
-		t.Fatal(err)
+	if n := len(tpl.GetAllLambdaEventSourceMappingResources()); n != len(mappings) {
+		t.Fatalf("%d event source mappings, want %d", n, len(mappings))
 	}
-	if !slices.Contains(esm.FunctionResponseTypes, "ReportBatchItemFailures") {
-		t.Errorf("FunctionResponseTypes = %q: without ReportBatchItemFailures every pending "+
-			"message is deleted after its first check", esm.FunctionResponseTypes)
-	}
-	if got := deref(esm.EventSourceArn); got != cloudformation.GetAtt("MonitorQueue", "Arn") {
-		t.Errorf("EventSourceArn = %s, want MonitorQueue's ARN", got)
-	}
-	if got, want := esm.FunctionName, cloudformation.Ref("Function"); got != want {
-		t.Errorf("FunctionName = %s, want Function", got)
-	}
-	if esm.BatchSize == nil || *esm.BatchSize < 1 || *esm.BatchSize > 10 {
-		t.Errorf("BatchSize = %v, want 1 to 10", esm.BatchSize)
-	}
+	for name, want := range mappings {
+		esm, err := tpl.GetLambdaEventSourceMappingWithName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(esm.FunctionResponseTypes, "ReportBatchItemFailures") {
+			t.Errorf("%s: FunctionResponseTypes = %q, want ReportBatchItemFailures",
+				name, esm.FunctionResponseTypes)
+		}
+		if got := deref(esm.EventSourceArn); got != cloudformation.GetAtt(want.queue, "Arn") {
+			t.Errorf("%s: EventSourceArn = %s, want %s's ARN", name, got, want.queue)
+		}
+		if got, fn := esm.FunctionName, cloudformation.Ref("Function"); got != fn {
+			t.Errorf("%s: FunctionName = %s, want Function", name, got)
+		}
+		if esm.BatchSize == nil || *esm.BatchSize < 1 || *esm.BatchSize > want.maxBatch {
+			t.Errorf("%s: BatchSize = %v, want 1 to %d", name, esm.BatchSize, want.maxBatch)
+		}
 
-	// The same, read without goformation's types, which are what dropped it under SAM.
-	raw := rawResource(t, rawTemplate(t), "MonitorEventSourceMapping")
-	if !slices.Contains(strs(raw["FunctionResponseTypes"]), any("ReportBatchItemFailures")) {
-		t.Errorf("raw FunctionResponseTypes = %v", raw["FunctionResponseTypes"])
+		// The same, read without goformation's types, which are what dropped it under SAM.
+		types := rawResource(t, raw, name)["FunctionResponseTypes"]
+		if !slices.Contains(strs(types), any("ReportBatchItemFailures")) {
+			t.Errorf("%s: raw FunctionResponseTypes = %v", name, types)
+		}
 	}
 }
 
@@ -117,8 +132,9 @@ func TestQueueArithmetic(t *testing.T) {
 func TestEveryQueueIsEncrypted(t *testing.T) {
 	t.Parallel()
 	queues := openTemplate(t).GetAllSQSQueueResources()
-	if len(queues) != 3 {
-		t.Errorf("%d queues, want 3 (monitor and two dead-letter queues)", len(queues))
+	if len(queues) != 4 {
+		t.Errorf("%d queues, want 4 (monitor, finish and their dead-letter queues)",
+			len(queues))
 	}
 	for name, q := range queues {
 		if q.SqsManagedSseEnabled == nil || !*q.SqsManagedSseEnabled {
@@ -138,13 +154,16 @@ func TestEventPatternsMatchPublishedEvents(t *testing.T) {
 	requested := sampleEvent(t, monitor.DetailTypeRequested, sampleRequest())
 	finished := sampleEvent(t, monitor.DetailTypeFinished,
 		monitor.Finished{Request: sampleRequest(), Status: "Succeeded", Success: true})
+	// A publisher's monitor request that is a finish event in disguise: on MonitorQueue
+	// its body would read as a queued finish event.
+	disguised := sampleEvent(t, monitor.DetailTypeRequested, finished)
 	tests := []struct {
 		rule    string
 		matches map[string]any
-		misses  map[string]any
+		misses  []map[string]any
 	}{
-		{rule: "MonitorRule", matches: requested, misses: finished},
-		{rule: "FinishRule", matches: finished, misses: requested},
+		{rule: "MonitorRule", matches: requested, misses: []map[string]any{finished, disguised}},
+		{rule: "FinishRule", matches: finished, misses: []map[string]any{requested, disguised}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
@@ -152,8 +171,11 @@ func TestEventPatternsMatchPublishedEvents(t *testing.T) {
 			if !matchPattern(t, pattern, tt.matches) {
 				t.Errorf("pattern %v does not match %q", pattern, tt.matches["detail-type"])
 			}
-			if matchPattern(t, pattern, tt.misses) {
-				t.Errorf("pattern %v also matches %q", pattern, tt.misses["detail-type"])
+			for i, miss := range tt.misses {
+				if matchPattern(t, pattern, miss) {
+					t.Errorf("pattern %v also matches event %d (%q)", pattern, i,
+						miss["detail-type"])
+				}
 			}
 			other := maps.Clone(tt.matches)
 			other["source"] = "aws.events"
@@ -194,39 +216,103 @@ func TestMonitorRuleSendsTheDetailToTheQueue(t *testing.T) {
 	}
 }
 
-func TestFinishRuleInvokesTheFunction(t *testing.T) {
+func TestFinishRuleQueuesTheWholeEvent(t *testing.T) {
 	t.Parallel()
 	tpl := openTemplate(t)
 	target := onlyTarget(t, tpl, "FinishRule")
-	finishDLQ := cloudformation.GetAtt("FinishDeadLetterQueue", "Arn")
-	if got, want := target.Arn, cloudformation.GetAtt("Function", "Arn"); got != want {
-		t.Errorf("target = %s, want Function", got)
+	if got, want := target.Arn, cloudformation.GetAtt("FinishQueue", "Arn"); got != want {
+		t.Errorf("target = %s, want FinishQueue", got)
+	}
+	if target.InputPath != nil || target.Input != nil || target.InputTransformer != nil {
+		t.Errorf("target reshapes the event (InputPath %q): the function tells a finish "+
+			"event by its source and detail-type", deref(target.InputPath))
 	}
 	if p := target.RetryPolicy; p == nil || p.MaximumEventAgeInSeconds == nil ||
 		p.MaximumRetryAttempts == nil {
 		t.Errorf("RetryPolicy = %+v, want both limits set", p)
 	}
-	if target.DeadLetterConfig == nil || deref(target.DeadLetterConfig.Arn) != finishDLQ {
+	if target.DeadLetterConfig == nil || deref(target.DeadLetterConfig.Arn) !=
+		cloudformation.GetAtt("FinishDeadLetterQueue", "Arn") {
 		t.Errorf("DeadLetterConfig = %+v, want FinishDeadLetterQueue", target.DeadLetterConfig)
 	}
 
-	perm, err := tpl.GetLambdaPermissionWithName("FinishPermission")
-	if err != nil {
-		t.Fatal(err)
+	// What only the asynchronous invocation needed is gone.
+	if n := len(tpl.GetAllLambdaPermissionResources()); n != 0 {
+		t.Errorf("%d Lambda permissions: nothing invokes the function but its queues", n)
 	}
-	if perm.Principal != "events.amazonaws.com" || perm.Action != "lambda:InvokeFunction" ||
-		perm.FunctionName != cloudformation.GetAtt("Function", "Arn") ||
-		deref(perm.SourceArn) != cloudformation.GetAtt("FinishRule", "Arn") {
-		t.Errorf("FinishPermission = %+v, want events.amazonaws.com from FinishRule", perm)
+	if n := len(tpl.GetAllLambdaEventInvokeConfigResources()); n != 0 {
+		t.Errorf("%d EventInvokeConfigs: the function is no longer invoked asynchronously", n)
 	}
 
-	cfg, err := tpl.GetLambdaEventInvokeConfigWithName("FinishInvokeConfig")
+	// The message body is the whole event, whose detail decodes as the finish.
+	want := monitor.Finished{Request: sampleRequest(), Status: "Failed", ComponentErrors: 2}
+	body, err := json.Marshal(sampleEvent(t, monitor.DetailTypeFinished, want))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cfg.DestinationConfig; d == nil || d.OnFailure == nil ||
-		d.OnFailure.Destination != finishDLQ {
-		t.Errorf("FinishInvokeConfig.DestinationConfig = %+v, want FinishDeadLetterQueue", d)
+	var event events.EventBridgeEvent
+	if err := json.Unmarshal(body, &event); err != nil {
+		t.Fatalf("decode message body %s: %v", body, err)
+	}
+	got, err := monitor.ParseFinished(event.Detail)
+	if err != nil || event.Source != monitor.Source ||
+		event.DetailType != monitor.DetailTypeFinished || !reflect.DeepEqual(got, want) {
+		t.Errorf("message body = %s %s %+v (%v), want the finish event %+v",
+			event.Source, event.DetailType, got, err, want)
+	}
+}
+
+// TestFinishQueueArithmetic adds up the function's own backoff (lambdafn.FinishBackoff)
+// over FinishQueue's receives: the last attempt must come a day or more after the first.
+func TestFinishQueueArithmetic(t *testing.T) {
+	t.Parallel()
+	tpl := openTemplate(t)
+	maxTimeout := bound(t, tpl, "FunctionTimeout", "MaxValue")
+	queue := sqsQueue(t, tpl, "FinishQueue")
+	dlq := sqsQueue(t, tpl, "FinishDeadLetterQueue")
+	visibility := number(t, "FinishQueue.VisibilityTimeout", queue.VisibilityTimeout)
+	retention := number(t, "FinishQueue.MessageRetentionPeriod", queue.MessageRetentionPeriod)
+	dlqRetention := number(t, "FinishDeadLetterQueue.MessageRetentionPeriod",
+		dlq.MessageRetentionPeriod)
+	redrive, ok := queue.RedrivePolicy.(map[string]any)
+	if !ok {
+		t.Fatalf("FinishQueue.RedrivePolicy = %#v, want a mapping", queue.RedrivePolicy)
+	}
+	receives := int(number(t, "maxReceiveCount", redrive["maxReceiveCount"]))
+
+	// Receive n is followed by FinishBackoff(n); the message moves after the last receive.
+	var retrying, longest time.Duration
+	for n := 1; n < receives; n++ {
+		retrying += lambdafn.FinishBackoff(n)
+		longest = max(longest, lambdafn.FinishBackoff(n))
+	}
+	permanent := time.Duration(receives-1) * longest // an error that needs a fix
+	seconds := func(d time.Duration) float64 { return d.Seconds() }
+
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"visibility >= 6 x the longest function timeout",
+			visibility >= visibilityPerTimeout*maxTimeout},
+		{"visibility >= the longest backoff", visibility >= seconds(longest)},
+		{"visibility within the SQS limit", visibility <= sqsMaxVisibility},
+		{"retries cover 24 hours", retrying >= 24*time.Hour},
+		{"maxReceiveCount within the SQS limit", receives <= sqsMaxReceiveCount},
+		{"retention > every retry", retention > seconds(max(retrying, permanent))},
+		{"dead-letter retention > queue retention", dlqRetention > retention},
+		{"dead-letter retention within the SQS limit", dlqRetention <= sqsMaxRetention},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: visibility %v, receives %d, retries over %s (%s when permanent), "+
+				"retention %v, dead-letter retention %v, timeout <= %v", c.name, visibility,
+				receives, retrying, permanent, retention, dlqRetention, maxTimeout)
+		}
+	}
+	if got, want := redrive["deadLetterTargetArn"],
+		cloudformation.GetAtt("FinishDeadLetterQueue", "Arn"); got != want {
+		t.Errorf("deadLetterTargetArn = %v, want FinishDeadLetterQueue's ARN", got)
 	}
 }
 
@@ -253,8 +339,8 @@ func TestQueuePoliciesLetOnlyTheirRuleSend(t *testing.T) {
 			}
 		}
 	}
-	if sends != 3 {
-		t.Errorf("rules send to %d queues, want 3", sends)
+	if sends != 4 {
+		t.Errorf("rules send to %d queues, want 4", sends)
 	}
 }
 
@@ -330,8 +416,8 @@ func TestOutputs(t *testing.T) {
 	outputs := openTemplate(t).Outputs
 	want := map[string]string{
 		"EventBusName": "", "EventBusArn": "", "MonitorQueueUrl": "",
-		"MonitorDeadLetterQueueUrl": "", "FinishDeadLetterQueueUrl": "", "FunctionName": "",
-		"LogGroupName":           "",
+		"MonitorDeadLetterQueueUrl": "", "FinishQueueUrl": "", "FinishDeadLetterQueueUrl": "",
+		"FunctionName": "", "LogGroupName": "",
 		"GitHubPublisherRoleArn": "CreateGitHubPublisherRole",
 		"GitLabPublisherRoleArn": "CreateGitLabPublisherRole",
 	}

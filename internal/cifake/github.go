@@ -23,6 +23,12 @@ type Dispatch struct {
 	Token    string
 }
 
+// The workflow routes, for Fail.
+const (
+	GitHubDispatchRoute = "POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches"
+	GitHubRunsRoute     = "GET /repos/{owner}/{repo}/actions/workflows/{file}/runs"
+)
+
 // GitHub answers the workflow dispatch and workflow run listing endpoints, and those of
 // commit statuses, pull requests and their comments.
 type GitHub struct {
@@ -44,8 +50,8 @@ func NewGitHub() *GitHub {
 		return "Finish Salesforce deployment " + in["deployment-id"]
 	}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches", g.dispatch)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows/{file}/runs", g.runs)
+	mux.HandleFunc(GitHubDispatchRoute, g.records.failing(GitHubDispatchRoute, g.dispatch))
+	mux.HandleFunc(GitHubRunsRoute, g.records.failing(GitHubRunsRoute, g.runs))
 	g.routeStatuses(mux)
 	g.srv = httptest.NewServer(mux)
 	return g

@@ -67,8 +67,8 @@ func (g *GitHub) routeStatuses(mux *http.ServeMux) {
 	}
 }
 
-// Fail makes every request of route (such as "POST /repos/{owner}/{repo}/statuses/{sha}")
-// answer code, with GitHub's error body; code 0 lets them through again.
+// Fail makes every request of route (such as "POST /repos/{owner}/{repo}/statuses/{sha}" or
+// GitHubDispatchRoute) answer code, with GitHub's error body; code 0 lets them through again.
 func (g *GitHub) Fail(route string, code int) {
 	g.records.mu.Lock()
 	defer g.records.mu.Unlock()

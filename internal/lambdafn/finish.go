@@ -6,12 +6,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/sf-async-deploy/sf-async-deploy/internal/dispatch"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 )
 
-// HandleFinished triggers the finish job of a Deployment Finished event. An error makes
-// EventBridge retry the event (and, past its retry policy, park it in the dead-letter
-// queue); the trigger itself skips a finish job that already ran.
+// HandleFinished triggers the finish job of a Deployment Finished event. An error keeps
+// the event for a retry (from FinishQueue: finishRecord; invoked directly: Lambda's own
+// retries); one that wraps dispatch.ErrPermanent needs a configuration change first. The
+// trigger itself skips a finish job that already ran.
 func (h *Handler) HandleFinished(ctx context.Context, event events.EventBridgeEvent) error {
 	if event.Source != monitor.Source || event.DetailType != monitor.DetailTypeFinished {
 		h.Log.Error("ignoring event of another kind", "source", event.Source,
@@ -56,7 +58,8 @@ func (h *Handler) trigger(ctx context.Context, ci string) (FinishTrigger, error)
 		if ci == monitor.CIGitLab {
 			name = "GITLAB_TOKEN_SECRET"
 		}
-		return nil, fmt.Errorf("%s is not set: the Lambda has no %s token", name, ci)
+		return nil, fmt.Errorf("%w: %s is not set: the Lambda has no %s token",
+			dispatch.ErrPermanent, name, ci)
 	}
 	token, err := h.Secrets.Get(ctx, secret)
 	if err != nil {

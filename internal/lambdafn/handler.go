@@ -62,7 +62,8 @@ type Handler struct {
 	finishes deploymentLocks
 }
 
-// Invoke routes a raw Lambda payload: an SQS batch or an EventBridge event.
+// Invoke routes a raw Lambda payload: an SQS batch (monitor requests, finish events) or an
+// EventBridge event invoked directly.
 func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, error) {
 	var probe struct {
 		Records    []json.RawMessage `json:"Records"`
@@ -97,8 +98,8 @@ func (h *Handler) now() time.Time {
 	return time.Now()
 }
 
-// HandleSQS checks every message of a batch, a bounded number at a time, and reports the
-// ones that must come back as batch item failures.
+// HandleSQS checks or dispatches every message of a batch, a bounded number at a time, and
+// reports the ones that must come back as batch item failures.
 func (h *Handler) HandleSQS(ctx context.Context, batch events.SQSEvent) events.SQSEventResponse {
 	failures := make([]bool, len(batch.Records))
 	duplicate := duplicatesInBatch(batch, h.Config.Rules)
@@ -129,7 +130,7 @@ func (h *Handler) HandleSQS(ctx context.Context, batch events.SQSEvent) events.S
 	return resp
 }
 
-// checkSafely turns a panic while checking one message into keeping that message.
+// checkSafely turns a panic while handling one message into keeping that message.
 func (h *Handler) checkSafely(ctx context.Context, msg events.SQSMessage) (keep bool) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -138,5 +139,5 @@ func (h *Handler) checkSafely(ctx context.Context, msg events.SQSMessage) (keep 
 			keep = true
 		}
 	}()
-	return h.check(ctx, msg)
+	return h.handleRecord(ctx, msg)
 }

@@ -176,6 +176,51 @@ func TestBootstrapMakesNoCallForForgedRequests(t *testing.T) {
 	s.assertNoSecrets(t)
 }
 
+// TestBootstrapDispatchesFinishEventsFromTheQueue: FinishRule queues the whole event on
+// FinishQueue; a delivery dispatches once, a redelivery dispatches nothing, and a GitHub
+// outage keeps the record, hidden for its backoff.
+func TestBootstrapDispatchesFinishEventsFromTheQueue(t *testing.T) {
+	s := newStack(t)
+	finishEvent := func(eventID string) string {
+		id := s.org.CreateDeployment(fakeorg.DeployOptions{SinglePackage: true})
+		f := monitor.Finished{Request: s.request(id, monitor.CIGitHub).WithoutSecrets(),
+			Status: "Succeeded", Success: true}
+		detail, _ := json.Marshal(f)
+		return rie.FinishEvent(eventID, string(detail))
+	}
+
+	event := finishEvent("evt-q1")
+	for _, receive := range []string{"1", "2"} {
+		answer := s.rie.Invoke(t, rie.FinishSQSEvent("fin-1", receive, event))
+		if got := rie.BatchFailures(t, answer); len(got) != 0 {
+			t.Fatalf("receive %s: batchItemFailures %v, want none\n%s", receive, got,
+				s.rie.Logs.String())
+		}
+	}
+	if n := len(s.github.Dispatches()); n != 1 {
+		t.Fatalf("%d dispatches for two deliveries, want 1\n%s", n, s.rie.Logs.String())
+	}
+	if n := len(s.aws.Calls("AmazonSQS.ChangeMessageVisibility")); n != 0 {
+		t.Fatalf("%d visibility changes for a dispatched finish event", n)
+	}
+
+	s.github.Fail(cifake.GitHubDispatchRoute, 503)
+	answer := s.rie.Invoke(t, rie.FinishSQSEvent("fin-2", "3", finishEvent("evt-q2")))
+	if got := rie.BatchFailures(t, answer); len(got) != 1 || got[0] != "fin-2" {
+		t.Fatalf("GitHub 503: batchItemFailures %v, want [fin-2]\n%s", got, s.rie.Logs.String())
+	}
+	vis := s.aws.Calls("AmazonSQS.ChangeMessageVisibility")
+	if len(vis) != 1 || vis[0].Body["VisibilityTimeout"] != float64(120) ||
+		!strings.HasSuffix(vis[0].Body["QueueUrl"].(string), "/sf-async-deploy-finish") {
+		t.Fatalf("GitHub 503: visibility changes %v, want one of 120 s (third receive) on "+
+			"the finish queue", vis)
+	}
+	if n := len(s.github.Dispatches()); n != 1 {
+		t.Errorf("%d dispatches after the outage's attempt, want still 1", n)
+	}
+	s.assertNoSecrets(t)
+}
+
 // assertNoSecrets scans every line the function logged.
 func (s *stack) assertNoSecrets(t *testing.T) {
 	t.Helper()

@@ -6,6 +6,12 @@ import (
 	"testing"
 )
 
+// The queues of the stack the events come from.
+const (
+	MonitorQueueARN = "arn:aws:sqs:us-east-1:123456789012:sf-async-deploy-monitor"
+	FinishQueueARN  = "arn:aws:sqs:us-east-1:123456789012:sf-async-deploy-finish"
+)
+
 // sqsEvent is an SQS batch of one message as the event source mapping sends it.
 const sqsEvent = `{
   "Records": [
@@ -22,7 +28,7 @@ const sqsEvent = `{
       "messageAttributes": {},
       "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
       "eventSource": "aws:sqs",
-      "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:sf-async-deploy-monitor",
+      "eventSourceARN": "QUEUE_ARN",
       "awsRegion": "us-east-1"
     }
   ]
@@ -41,11 +47,22 @@ const finishEvent = `{
   "detail": DETAIL
 }`
 
-// SQSEvent wraps a monitor request body as one SQS message.
+// SQSEvent wraps a monitor request body as one message of the monitor queue.
 func SQSEvent(id, receiveCount, body string) string {
+	return queueEvent(MonitorQueueARN, id, receiveCount, body)
+}
+
+// FinishSQSEvent wraps a whole EventBridge event (FinishEvent) as one message of the finish
+// queue, as FinishRule queues it.
+func FinishSQSEvent(id, receiveCount, event string) string {
+	return queueEvent(FinishQueueARN, id, receiveCount, event)
+}
+
+func queueEvent(queueARN, id, receiveCount, body string) string {
 	quoted, _ := json.Marshal(body)
 	return strings.NewReplacer("MESSAGE_ID", id, "RECEIPT_HANDLE", id,
-		"RECEIVE_COUNT", receiveCount, "BODY", string(quoted)).Replace(sqsEvent)
+		"RECEIVE_COUNT", receiveCount, "QUEUE_ARN", queueARN, "BODY", string(quoted)).
+		Replace(sqsEvent)
 }
 
 // FinishEvent wraps a finish detail (a JSON object) as an EventBridge event.
