@@ -2,6 +2,7 @@ package cifake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -166,8 +167,10 @@ func (g *GitLabRecords) transition(project, sha string, p statusPost) (*External
 	case event == "":
 		return nil, fmt.Errorf("invalid state")
 	case active != nil && (p.State == "pending" || active.State == p.State):
-		return nil, fmt.Errorf("Cannot transition status via :%s from :%s (Reason(s): Status "+
-			"cannot transition via \"%s\")", event, active.State, event)
+		// GitLab's own message, capitalized as its API answers it.
+		gitlabMessage := fmt.Sprintf("Cannot transition status via :%s from :%s (Reason(s): "+
+			"Status cannot transition via \"%s\")", event, active.State, event)
+		return nil, errors.New(gitlabMessage)
 	}
 	if active == nil {
 		active = &ExternalStatus{ID: int64(700 + len(g.statuses) + 1), Project: project,

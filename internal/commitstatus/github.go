@@ -43,10 +43,10 @@ func (g *GitHub) Latest(ctx context.Context) (Remote, bool, error) {
 
 // Set creates a status of the context; GitHub shows the newest one.
 func (g *GitHub) Set(ctx context.Context, s Status) error {
-	status := gh.RepoStatus{State: gh.Ptr(g.Wire(s.State)), Context: gh.Ptr(GitHubContext),
-		Description: gh.Ptr(s.Description)}
+	status := gh.RepoStatus{State: new(g.Wire(s.State)), Context: new(GitHubContext),
+		Description: new(s.Description)}
 	if s.TargetURL != "" {
-		status.TargetURL = gh.Ptr(s.TargetURL)
+		status.TargetURL = new(s.TargetURL)
 	}
 	if _, _, err := g.client.Repositories.CreateStatus(ctx, g.owner, g.repo, g.sha,
 		status); err != nil {

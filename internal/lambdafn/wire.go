@@ -107,5 +107,5 @@ func DefaultTicker(cfg Config) monitor.Ticker {
 	if cfg.TickPolicy == TickFixed {
 		return fixed
 	}
-	return monitor.Adaptive{Default: fixed.Default, Min: fixed.Min, Max: fixed.Max}
+	return monitor.Adaptive(fixed)
 }

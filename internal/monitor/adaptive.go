@@ -54,7 +54,7 @@ const (
 
 // Next is the wait within Min..Max and 12 hours, and at most a second past the deadline.
 func (a Adaptive) Next(req Request, status salesforce.DeployResult, now time.Time) time.Duration {
-	fixed := FixedTick{Default: a.Default, Min: a.Min, Max: a.Max}.Next(req, status, now)
+	fixed := FixedTick(a).Next(req, status, now)
 	wait, ok := estimateWait(req, status, now, fixed)
 	if !ok {
 		return fixed

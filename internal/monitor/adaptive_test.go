@@ -45,7 +45,7 @@ func TestAdaptiveFallsBackToTheFixedTick(t *testing.T) {
 		{"no request tick", salesforce.DeployResult{Status: "Weird"}, Request{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			fixed := FixedTick{Default: adaptive.Default, Min: adaptive.Min, Max: adaptive.Max}
+			fixed := FixedTick(adaptive)
 			want := fixed.Next(tt.req, tt.status, adaptiveNow)
 			if got := adaptive.Next(tt.req, tt.status, adaptiveNow); got != want {
 				t.Errorf("Next = %s, want the fixed tick %s", got, want)
