@@ -49,8 +49,6 @@ func TestPipelines(t *testing.T) {
 		{name: "example, unknown test level",
 			pipeline: example(map[string]any{"test-level": "RunEverything"}),
 			refused:  "test-level"},
-		{name: "example, no metadata-dir", pipeline: example(map[string]any{"metadata-dir": nil}),
-			refused: "metadata-dir"},
 		{name: "example, not a variable name",
 			pipeline: example(map[string]any{"auth-url-variable": "X; env"}),
 			refused:  "auth-url-variable"},
