@@ -40,21 +40,43 @@ func duplicatesInBatch(batch events.SQSEvent, rules monitor.Rules) []bool {
 // it); closing that needs a shared idempotency record, such as a DynamoDB conditional write.
 type deploymentLocks struct {
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks map[string]*refLock
+}
+
+// refLock is a deployment's lock and how many handlers hold or wait for it, so that the
+// map forgets a deployment once nobody does.
+type refLock struct {
+	sync.Mutex
+	users int
 }
 
 // lock takes the deployment's lock and returns its release.
 func (d *deploymentLocks) lock(id string) func() {
 	d.mu.Lock()
 	if d.locks == nil {
-		d.locks = map[string]*sync.Mutex{}
+		d.locks = map[string]*refLock{}
 	}
 	l, ok := d.locks[id]
 	if !ok {
-		l = &sync.Mutex{}
+		l = &refLock{}
 		d.locks[id] = l
 	}
+	l.users++
 	d.mu.Unlock()
 	l.Lock()
-	return l.Unlock
+	return func() {
+		l.Unlock()
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if l.users--; l.users == 0 {
+			delete(d.locks, id)
+		}
+	}
+}
+
+// held returns how many deployments have a lock in the map.
+func (d *deploymentLocks) held() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.locks)
 }

@@ -97,6 +97,9 @@ func TestConcurrentFinishEventsDispatchOnce(t *testing.T) {
 	if n := len(gh.Dispatches()); n != 1 {
 		t.Errorf("%d dispatches for 5 concurrent deliveries, want 1", n)
 	}
+	if n := hz.h.finishes.held(); n != 0 {
+		t.Errorf("%d deployment locks kept after the finishes, want none", n)
+	}
 }
 
 func TestOrgTimeoutsResetsAndUnknownDeployments(t *testing.T) {
