@@ -137,14 +137,14 @@ func band(label string, in []int, mix []Deployment, watches [][]Watch, jobs []Jo
 		AdaptiveCalls: a.Calls, AdaptiveMean: a.Mean, AdaptiveP95: a.P95, Jobs: jobFacts(js)}
 }
 
-// Target is one of issue 5's targets and whether the run met it.
+// Target is one of the product's performance targets and whether the run met it.
 type Target struct {
 	What string
 	Got  string
 	Met  bool
 }
 
-// Targets checks the run against the issue's targets.
+// Targets checks the run against the performance targets.
 func (r Report) Targets() []Target {
 	fixed, second := r.Policies[fixedOneMinute], r.Policies[everySecond]
 	a := r.Policies[adaptivePolicy]
