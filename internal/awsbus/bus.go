@@ -51,13 +51,15 @@ func (p *Publisher) put(ctx context.Context, detailType string, detail any, id s
 	if err != nil {
 		return fmt.Errorf("encode %s detail: %w", detailType, err)
 	}
-	out, err := p.API.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
+	entry := types.PutEventsRequestEntry{
 		Source:       aws.String(monitor.Source),
 		DetailType:   aws.String(detailType),
 		Detail:       aws.String(string(body)),
 		EventBusName: aws.String(p.Bus),
 		Resources:    []string{},
-	}}})
+	}
+	out, err := p.API.PutEvents(ctx, &eventbridge.PutEventsInput{
+		Entries: []types.PutEventsRequestEntry{entry}})
 	if err != nil {
 		return fmt.Errorf("put %q event for %s on bus %q: %w", detailType, id, p.Bus, err)
 	}

@@ -61,7 +61,8 @@ func (s *Secrets) Get(ctx context.Context, id string) (string, error) {
 	}
 	s.mu.Unlock()
 
-	out, err := s.API.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
+	out, err := s.API.GetSecretValue(ctx,
+		&secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
 	var missing *types.ResourceNotFoundException
 	if errors.As(err, &missing) {
 		return "", fmt.Errorf("read secret %q: %w: %w", id, ErrSecretNotFound, err)

@@ -36,7 +36,8 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+	fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse
+    xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
     <Credentials>
       <AccessKeyId>%s</AccessKeyId>
@@ -44,7 +45,8 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
       <SessionToken>%s</SessionToken>
       <Expiration>%s</Expiration>
     </Credentials>
-    <SubjectFromWebIdentityToken>project_path:acme/app:ref_type:branch:ref:main</SubjectFromWebIdentityToken>
+    <SubjectFromWebIdentityToken>project_path:acme/app:ref_type:branch:ref:main
+    </SubjectFromWebIdentityToken>
     <AssumedRoleUser>
       <Arn>%s/%s</Arn>
       <AssumedRoleId>AROAFAKE:%s</AssumedRoleId>

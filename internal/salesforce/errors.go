@@ -12,7 +12,6 @@ var (
 	ErrSessionExpired = errors.New("session expired or invalid")
 	ErrLimitExceeded  = errors.New("API limit exceeded")
 	ErrNotFound       = errors.New("deployment not found")
-	ErrNotFinished    = errors.New("deployment not finished")
 	errTransient      = errors.New("transient failure")
 )
 

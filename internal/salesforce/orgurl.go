@@ -39,7 +39,8 @@ func ParseHostPatterns(list string) ([]string, error) {
 			continue
 		}
 		if _, err := path.Match(p, ""); err != nil || strings.ContainsAny(p, "/@") {
-			return nil, fmt.Errorf("invalid host pattern %q: use a host or a pattern such as *.example.com", p)
+			return nil, fmt.Errorf("invalid host pattern %q: use a host or a pattern such as "+
+				"*.example.com", p)
 		}
 		patterns = append(patterns, p)
 	}
@@ -140,7 +141,8 @@ func IsSalesforceOrgHost(host string) bool {
 }
 
 func validLabel(label string) bool {
-	if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+	if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") ||
+		strings.HasSuffix(label, "-") {
 		return false
 	}
 	for _, r := range label {

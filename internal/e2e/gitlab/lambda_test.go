@@ -1,11 +1,9 @@
 package gitlabe2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/awsbus"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/awsfake"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/e2e/rie"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/lambdafn"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 )
@@ -26,7 +25,7 @@ const (
 
 // newLambda is the real handler as cmd/lambda builds it, but with its AWS clients on the
 // fake and its GitLab trigger (the real dispatcher) on gitlabURL.
-func newLambda(t *testing.T, awsURL, gitlabURL string) (*lambdafn.Handler, *logBuffer) {
+func newLambda(t *testing.T, awsURL, gitlabURL string) (*lambdafn.Handler, *rie.LockedBuffer) {
 	t.Helper()
 	vars := map[string]string{
 		"EVENT_BUS_NAME": monitor.DefaultEventBusName, "ALLOWED_ORG_HOSTS": "127.0.0.1",
@@ -42,7 +41,7 @@ func newLambda(t *testing.T, awsURL, gitlabURL string) (*lambdafn.Handler, *logB
 	awsCfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(awsURL),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secretkeytest", "")}
 	hc := &http.Client{Timeout: 20 * time.Second}
-	logs := &logBuffer{}
+	logs := &rie.LockedBuffer{}
 	return &lambdafn.Handler{
 		Config:     cfg,
 		Bus:        awsbus.NewPublisher(awsCfg, cfg.EventBus),
@@ -103,22 +102,4 @@ func failedIDs(resp events.SQSEventResponse) []string {
 		ids = append(ids, f.ItemIdentifier)
 	}
 	return ids
-}
-
-// logBuffer collects lines written from concurrent goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

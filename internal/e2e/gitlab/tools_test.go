@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sf-async-deploy/sf-async-deploy/internal/e2e/rie"
 )
 
 // installHint says how to get the tools, for skip and failure messages.
@@ -160,8 +162,8 @@ func (c ciLocal) exec(ctx context.Context, args ...string) (run, error) {
 	cmd.Dir = c.dir
 	cmd.Env = c.env()
 	cmd.WaitDelay = 5 * time.Second
-	// Two pipes write to out, from two goroutines: logBuffer is safe for that.
-	var out logBuffer
+	// Two pipes write to out, from two goroutines: rie.LockedBuffer is safe for that.
+	var out rie.LockedBuffer
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, &stdout), &out
 	err := cmd.Run()

@@ -1,7 +1,6 @@
 package loade2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -17,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/sf-async-deploy/sf-async-deploy/internal/cifake"
+	"github.com/sf-async-deploy/sf-async-deploy/internal/e2e/rie"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/lambdafn"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/monitor"
 	"github.com/sf-async-deploy/sf-async-deploy/internal/sqssim"
@@ -81,24 +81,6 @@ type secrets map[string]string
 func (s secrets) Get(_ context.Context, id string) (string, error) { return s[id], nil }
 func (s secrets) Forget(string)                                    {}
 
-// lockedLog collects the handler's JSON lines.
-type lockedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedLog) count(substr string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.buf.String(), substr)
-}
-
 func TestEveryDeploymentFinishesExactlyOnceUnderLoad(t *testing.T) {
 	start := time.Now()
 	clock := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -120,7 +102,7 @@ func TestEveryDeploymentFinishesExactlyOnceUnderLoad(t *testing.T) {
 	}
 	queue := &flakyQueue{Queue: &sqssim.Queue{Now: now}, rng: rand.New(rand.NewPCG(9, 9))}
 	bus := &inlineBus{}
-	logs := &lockedLog{}
+	logs := &rie.LockedBuffer{}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	h := &lambdafn.Handler{Config: cfg, Bus: bus, Queue: queue, Secrets: secrets{"gh": "ghp_load"},
 		HTTPClient: hc, Ticker: lambdafn.DefaultTicker(cfg), Triggers: lambdafn.NewTriggers(cfg, hc),
@@ -153,7 +135,7 @@ func TestEveryDeploymentFinishesExactlyOnceUnderLoad(t *testing.T) {
 		"retried next tick), %d visibility changes failed (redelivered), %d finish events, "+
 		"%d dispatches, %d duplicates suppressed, max heap %d MB, %s", len(ids), batches,
 		queue.Receives(), org.requests.Load(), org.failures.Load(), queue.fails, bus.finished,
-		len(gh.Dispatches()), logs.count("already-done"), maxHeap>>20,
+		len(gh.Dispatches()), strings.Count(logs.String(), "already-done"), maxHeap>>20,
 		time.Since(start).Round(time.Millisecond))
 }
 
